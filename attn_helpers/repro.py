@@ -1,0 +1,72 @@
+"""One place for reproducibility: seeds, deterministic kernels, threads and the CPU numeric environment.
+
+Every notebook calls :func:`setup` in its first code cell. The CPU variables below are read by
+MKL, oneDNN and ATen when torch first uses them, so this module sets them *before* importing torch.
+"""
+import os
+import sys
+
+# Read at first use by the libraries under torch. Fixed values make a result independent of
+# which x86-64 CPU runs it (AVX2 is the common subset of the machines the book targets):
+CPU_NUMERIC_ENV = {
+    "MKL_CBWR": "AVX2",  # MKL: the same code path, hence the same rounding, on every AVX2 CPU
+    "ATEN_CPU_CAPABILITY": "avx2",  # ATen's own vectorised kernels: AVX2, never AVX-512
+    "ONEDNN_MAX_CPU_ISA": "AVX2",  # oneDNN (the CPU LSTM/GRU): AVX2 kernels at most
+}
+THREADS = 2  # the reference machine's core count; results depend on it, so it is fixed
+
+_torch_was_imported = "torch" in sys.modules
+for _name, _value in CPU_NUMERIC_ENV.items():
+    os.environ[_name] = _value
+
+import random  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+
+def seed_everything(seed: int) -> None:
+    """Seed python's, numpy's and torch's global generators."""
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def setup(seed: int = 0, threads: int = THREADS, device: str | None = None) -> torch.device:
+    """Pin seeds, deterministic algorithms, the thread count and the CPU numeric environment.
+
+    Returns the device to train on: CUDA when available (as on Colab), else the CPU.
+    ``device="cpu"`` forces the CPU reference path.
+    """
+    if threads < 1:
+        raise ValueError(f"threads must be >= 1, got {threads}")
+    if _torch_was_imported:
+        print(
+            "note: torch was imported before attn_helpers.repro; restart the kernel and import "
+            "attn_helpers first so that the CPU numeric settings take effect",
+            file=sys.stderr,
+        )
+    os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":4096:8"  # required by deterministic cuBLAS
+    torch.use_deterministic_algorithms(True)
+    torch.backends.cudnn.benchmark = False
+    torch.set_num_threads(threads)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:  # can only be set once per process, before any parallel work
+        pass
+    seed_everything(seed)
+    if device is not None:
+        return torch.device(device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def environment() -> dict[str, str]:
+    """The settings that the printed numbers depend on, for the setup page and bug reports."""
+    return {
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "threads": str(torch.get_num_threads()),
+        **{name: os.environ.get(name, "") for name in CPU_NUMERIC_ENV},
+    }
