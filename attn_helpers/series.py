@@ -96,3 +96,47 @@ class Scaler:
 
     def inverse(self, z: np.ndarray) -> np.ndarray:
         return np.asarray(z, dtype=float) * self.std + self.mean
+
+
+@dataclass(frozen=True)
+class WindowedSeries:
+    """One-step windows of a series, split in time order, scaled with training statistics only.
+
+    ``relative=False``: inputs and targets are standardised levels (the naive way).
+    ``relative=True``: each window and its target have the window's last value subtracted, then are
+    divided by the training std of those offsets, so a trend leaves the inputs in the training range.
+    """
+
+    inputs: np.ndarray  # (n, window) original units
+    targets: np.ndarray  # (n, 1) original units
+    splits: dict  # name -> slice over the n windows
+    scaler: Scaler
+    relative: bool
+
+    def _offset(self, split: str) -> np.ndarray:
+        return self.inputs[self.splits[split], -1:] if self.relative else np.zeros((1, 1))
+
+    def model_inputs(self, split: str) -> np.ndarray:
+        """(n_split, window, 1) scaled inputs for the model."""
+        return self.scaler.transform(self.inputs[self.splits[split]] - self._offset(split))[..., None]
+
+    def model_targets(self, split: str) -> np.ndarray:
+        """(n_split, 1) scaled targets."""
+        return self.scaler.transform(self.targets[self.splits[split]] - self._offset(split))
+
+    def to_original(self, scaled_pred: np.ndarray, split: str) -> np.ndarray:
+        """Scaled predictions (n_split, 1) back to original units."""
+        return self.scaler.inverse(np.asarray(scaled_pred, dtype=float)) + self._offset(split)
+
+
+def windowed_series(series: np.ndarray, window: int = 30, relative: bool = True,
+                    fractions: tuple[float, float, float] = (0.7, 0.15, 0.15)) -> WindowedSeries:
+    """Cut ``series`` (time,) into one-step windows, split chronologically, fit scaling on train only."""
+    inputs, targets = sliding_windows(series, window)
+    train, val, test = chronological_split(len(inputs), fractions)
+    if relative:
+        offsets = inputs[train] - inputs[train, -1:]
+        scaler = Scaler(0.0, float(offsets.std()))
+    else:
+        scaler = Scaler.fit(np.asarray(series)[: train.stop + window])
+    return WindowedSeries(inputs, targets, {"train": train, "val": val, "test": test}, scaler, relative)
