@@ -8,6 +8,16 @@ def persistence(inputs: np.ndarray, horizon: int = 1) -> np.ndarray:
     return np.repeat(inputs[:, -1:], horizon, axis=1)
 
 
+def mean_forecast(inputs: np.ndarray, horizon: int = 1, mean: float | None = None) -> np.ndarray:
+    """A flat forecast: ``mean`` (e.g. the training mean; 0 = the zero-return forecast) or, with
+    ``mean=None``, each window's own mean: inputs (n, window) -> (n, horizon)."""
+    inputs = np.asarray(inputs, dtype=float)
+    if horizon < 1:
+        raise ValueError(f"horizon must be >= 1, got {horizon}")
+    level = inputs.mean(axis=1, keepdims=True) if mean is None else np.full((len(inputs), 1), float(mean))
+    return np.repeat(level, horizon, axis=1)
+
+
 def seasonal_naive(series: np.ndarray, targets_at: np.ndarray, period: int, drift: float = 0.0) -> np.ndarray:
     """``series[t - period] + period * drift`` for every target index t: (n,) -> (n,).
 
