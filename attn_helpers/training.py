@@ -94,6 +94,19 @@ def evaluate_loss(model: nn.Module, batches: Iterable, loss_fn: Callable, device
     return total / count
 
 
+def _close_progress(bar, epochs_run: int) -> None:
+    """Close the bar as complete after ``epochs_run`` epochs.
+
+    Early stopping is planned, not a failure, but tqdm draws a bar that stops short of its total
+    in red (Jupyter's 'danger' style); so the total is cut to the epochs actually run first.
+    """
+    if bar.total != epochs_run:
+        bar.total = epochs_run
+        if hasattr(bar, "container"):  # the Jupyter widget: (label, progress, text)
+            bar.container.children[1].max = epochs_run
+    bar.close()
+
+
 def fit(
     model: nn.Module,
     train: Iterable,
@@ -128,8 +141,8 @@ def fit(
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
     best_loss, best_state, waited = float("inf"), None, 0
-    bar = tqdm(range(1, epochs + 1), desc="epochs", disable=not progress, leave=False)
-    for epoch in bar:
+    bar = tqdm(total=epochs, desc="epochs", disable=not progress, leave=False)
+    for epoch in range(1, epochs + 1):
         model.train()
         total, count = 0.0, 0
         for batch in train:
@@ -147,7 +160,8 @@ def fit(
         history.val_loss.append(val_loss)
         if val_metrics is not None:
             history.val_metrics.append(val_metrics(model))
-        bar.set_postfix(train=f"{total / count:.4g}", val=f"{val_loss:.4g}")
+        bar.set_postfix(train=f"{total / count:.4g}", val=f"{val_loss:.4g}", refresh=False)
+        bar.update(1)
         if val_loss < best_loss:
             best_loss, waited, history.best_epoch = val_loss, 0, epoch
             best_state = copy.deepcopy(model.state_dict())
@@ -158,6 +172,7 @@ def fit(
             if waited >= patience:
                 history.stopped_early = True
                 break
+    _close_progress(bar, epoch)
     model.load_state_dict(best_state)
     model.eval()
     return history
