@@ -3,12 +3,12 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb)) book/reproducibility.ipynb
 NB     ?=
 PARAMS ?=
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 -p no:cacheprovider
 
-.PHONY: book test unit nbval quick build-check browser execute run workshop clean
+.PHONY: book test unit nbval quick execute run clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -30,16 +30,16 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest -q $(NBVAL) $(if $(NB),$(wildcard notebooks/$(NB)*.ipynb),$(NOTEBOOKS))
+	$(BIN)/python -m pytest -q $(NBVAL) $(if $(NB),$(wildcard notebooks/$(NB)*.ipynb book/$(NB)*.ipynb),$(NOTEBOOKS))
 
 quick: $(STAMP)
 	$(BIN)/python tests/quick_runs.py $(NB)
 
 ## make execute [NB=03]: re-run notebooks in place and refresh their committed outputs
 execute: $(STAMP)
-	cd notebooks && for nb in $(if $(NB),$(notdir $(wildcard notebooks/$(NB)*.ipynb)),$(notdir $(NOTEBOOKS))); do \
-	  echo "executing $$nb"; ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=1800 --ExecutePreprocessor.kernel_name=python3 "$$nb" || exit 1; done
+	for nb in $(if $(NB),$(wildcard notebooks/$(NB)*.ipynb book/$(NB)*.ipynb),$(NOTEBOOKS)); do \
+	  echo "executing $$nb"; (cd $$(dirname $$nb) && $(CURDIR)/$(BIN)/jupyter execute --inplace --timeout=1800 \
+	    --kernel_name=python3 $$(basename $$nb)) || exit 1; done
 
 ## make run NB=03 PARAMS="-p QUICK True": papermill run into _build/runs/ (the committed notebook is untouched)
 run: $(STAMP)

@@ -70,3 +70,51 @@ def environment() -> dict[str, str]:
         "threads": str(torch.get_num_threads()),
         **{name: os.environ.get(name, "") for name in CPU_NUMERIC_ENV},
     }
+
+
+def fingerprint(steps: int = 10) -> str:
+    """Train a small LSTM and a Transformer layer for ``steps`` Adam steps on fixed data; hash the weights.
+
+    Two processes print the same fingerprint only if every floating-point operation rounded the same way.
+    """
+    import hashlib
+
+    seed_everything(0)
+    lstm, head = torch.nn.LSTM(4, 32, batch_first=True), torch.nn.Linear(32, 1)
+    layer = torch.nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True)
+    params = [*lstm.parameters(), *head.parameters(), *layer.parameters()]
+    opt = torch.optim.Adam(params, lr=1e-2)
+    x, y = torch.randn(32, 30, 4), torch.randn(32, 1)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(head(layer(lstm(x)[0])[:, -1]), y)
+        loss.backward()
+        opt.step()
+    digest = hashlib.sha256(b"".join(p.detach().numpy().tobytes() for p in params))
+    return digest.hexdigest()[:16]
+
+
+def fingerprint_in_subprocess(threads: int = THREADS, env: dict[str, str] | None = None,
+                              unset: tuple[str, ...] = ()) -> str:
+    """:func:`fingerprint` in a fresh Python process after ``setup(threads=threads)``.
+
+    ``env`` sets variables in that process (overriding this module's CPU settings, which the libraries
+    read at their first use, after import); ``unset`` removes CPU_NUMERIC_ENV variables so the
+    libraries pick their own defaults for the CPU at hand.
+    """
+    import subprocess
+
+    unknown = set(unset) - set(CPU_NUMERIC_ENV)
+    if unknown:
+        raise ValueError(f"unset must name variables of CPU_NUMERIC_ENV {sorted(CPU_NUMERIC_ENV)}, got {sorted(unknown)}")
+    code = (
+        "import os\n"
+        "import attn_helpers.repro as r\n"
+        f"for k in {list(unset)!r}: os.environ.pop(k)\n"
+        f"os.environ.update({dict(env or {})!r})\n"
+        f"r.setup(seed=0, threads={threads}, device='cpu')\n"
+        "print(r.fingerprint())\n"
+    )
+    child_env = {k: v for k, v in os.environ.items() if k not in CPU_NUMERIC_ENV}
+    out = subprocess.run([sys.executable, "-c", code], env=child_env, capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
