@@ -8,7 +8,7 @@ NB     ?=
 PARAMS ?=
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 -p no:cacheprovider
 
-.PHONY: book test unit nbval quick execute run clean
+.PHONY: book test unit nbval quick execute run clean browser chromium workshop
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -27,7 +27,21 @@ test: $(STAMP)
 	bash tests/run_all.sh
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests -m "not browser"
+
+## make browser: open every page of the built book (make book first) in headless Chromium; screenshots in _build/screenshots
+browser: $(STAMP) chromium
+	$(BIN)/python -m pytest -q tests -m browser
+
+# Debian's chromium for the browser test, installed with apt-get when missing (as root, or with sudo)
+chromium:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test"; \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$sudo apt-get update -q && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
+
+## make workshop: student copies of every chapter in workshop/ (solutions removed, outputs cleared)
+workshop: $(STAMP)
+	$(BIN)/python tools/workshop.py --out workshop
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q $(NBVAL) $(if $(NB),$(wildcard notebooks/$(NB)*.ipynb book/$(NB)*.ipynb),$(NOTEBOOKS))

@@ -19,5 +19,5 @@ fi
 stage "unit tests and metrics targets" $BIN/python -m pytest -q tests -m "not browser"
 stage "quick papermill runs" make --no-print-directory quick
 stage "book build (warnings are errors)" make --no-print-directory book
-stage "browser test" $BIN/python -m pytest -q tests -m browser
+stage "browser test" make --no-print-directory browser
 cat _build/test-times.txt
