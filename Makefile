@@ -31,7 +31,7 @@ unit: $(STAMP)
 
 ## make browser: open every page of the built book (make book first) in headless Chromium; screenshots in _build/screenshots
 browser: $(STAMP) chromium
-	$(BIN)/python -m pytest -q tests -m browser
+	$(BIN)/python -m pytest -q tests -m browser; status=$$?; cat _build/screenshots/report.txt 2>/dev/null; exit $$status
 
 # Debian's chromium for the browser test, installed with apt-get when missing (as root, or with sudo)
 chromium:

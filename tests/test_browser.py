@@ -227,7 +227,9 @@ def test_chapter_page(browser, server, report, page_info):
         assert seen["figures"] >= 1, f"{stem}: no figure on the page"
 
         # the metrics table, showing the committed metrics
-        metrics = json.loads((ROOT / "notebooks" / "metrics" / f"{stem}.json").read_text())
+        metrics_file = ROOT / "notebooks" / "metrics" / f"{stem}.json"
+        assert metrics_file.exists(), f"{stem}: no committed metrics file {metrics_file.relative_to(ROOT)}"
+        metrics = json.loads(metrics_file.read_text())
         tables = page.locator("table.dataframe")
         headers = [tables.nth(i).locator("th").all_inner_texts() for i in range(tables.count())]
         table = next((h for h in headers if "metric" in h and "value" in h), None)
