@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -40,6 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+TIMEOUT_MS = 60_000  # generous: the machine may be busy with other work
 STOPWORDS = {"with", "from", "that", "this", "against", "their", "about", "which", "where", "into"}
 
 
@@ -135,6 +137,7 @@ def _open(browser, server: str, path: str):
     page.route("**/*", route)
     page.on("console", on_console)
     page.on("pageerror", lambda error: events["pageerror"].append(str(error)))
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{server}/{path}", wait_until="load")
     return context, page, events
 
@@ -143,17 +146,19 @@ def _wait_for_widgets(page) -> tuple[int, int]:
     """Embedded widgets render after load: wait until every widget view has its rendered area."""
     views = page.locator(WIDGET_VIEW).count()
     if views:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.widget-subarea').length >= n", arg=views, timeout=15_000
-        )
+        try:
+            page.wait_for_function(
+                "n => document.querySelectorAll('.widget-subarea').length >= n", arg=views, timeout=TIMEOUT_MS
+            )
+        except PlaywrightTimeout:
+            rendered = page.locator(".widget-subarea").count()
+            raise AssertionError(f"only {rendered} of {views} stored widget views rendered") from None
     return views, page.locator(".widget-subarea").count()
 
 
 def _wait_for_images(page) -> list[dict]:
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function(
-        "Array.from(document.images).every(img => img.complete)", timeout=15_000
-    )
+    page.wait_for_function("Array.from(document.images).every(img => img.complete)", timeout=TIMEOUT_MS)
     return page.evaluate(
         "Array.from(document.images).map(img => ({src: img.currentSrc || img.src, width: img.naturalWidth,"
         " figure: !!img.closest('.cell_output, figure, .widget-subarea')}))"
@@ -297,7 +302,7 @@ def test_search_finds_chapter(browser, server, report, page_info):
         page.wait_for_function(
             "document.querySelector('#search-results') && "
             "document.querySelector('#search-results').innerText.match(/Search finished|found \\d+ page|did not match/i)",
-            timeout=20_000,
+            timeout=TIMEOUT_MS,
         )
         links = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
         assert any(page_info["html"] in (link or "") for link in links), \
