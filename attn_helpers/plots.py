@@ -1,4 +1,8 @@
-"""Plot helpers. Each returns the matplotlib Figure (the notebook displays it)."""
+"""Plot helpers. Each returns the matplotlib Figure (the notebook displays it).
+
+Figures are made with ``new_figure`` rather than pyplot, so Jupyter shows each one once (as the
+cell's value) and nothing accumulates in pyplot's global state.
+"""
 import io
 
 import matplotlib.pyplot as plt
@@ -6,17 +10,23 @@ import numpy as np
 from matplotlib.figure import Figure
 
 
+def new_figure(figsize=(6, 3.2), nrows: int = 1, ncols: int = 1, **subplots_kw):
+    """A Figure outside pyplot and its axes: ``fig, ax = new_figure((8, 3))``."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, **subplots_kw)
+
+
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     """The figure as PNG bytes (for widgets and files); closes it."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    plt.close(fig)  # a no-op for new_figure figures; frees pyplot ones
     return buf.getvalue()
 
 
 def history(hist, title: str = "training curves") -> Figure:
     """Train and validation loss per epoch, the restored epoch marked."""
-    fig, ax = plt.subplots(figsize=(6, 3.2))
+    fig, ax = new_figure((6, 3.2))
     epochs = np.arange(1, len(hist.train_loss) + 1)
     ax.plot(epochs, hist.train_loss, label="train")
     ax.plot(epochs, hist.val_loss, label="validation")
@@ -32,7 +42,7 @@ def history(hist, title: str = "training curves") -> Figure:
 
 def forecast(t, truth, predictions: dict[str, np.ndarray], title: str = "forecast vs truth") -> Figure:
     """Truth and one line per named forecast over the same time index."""
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = new_figure((8, 3.2))
     ax.plot(t, truth, color="black", lw=1.2, label="truth")
     for name, pred in predictions.items():
         ax.plot(t, pred, lw=1, label=name)
@@ -50,7 +60,7 @@ def attention_heatmap(weights, x_labels=None, y_labels=None, title: str = "atten
     if weights.ndim != 2:
         raise ValueError(f"weights must be 2-D (queries, keys), got shape {weights.shape}")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(max(4, 0.4 * weights.shape[1] + 2), max(3, 0.35 * weights.shape[0] + 1.5)))
+        fig, ax = new_figure((max(4, 0.4 * weights.shape[1] + 2), max(3, 0.35 * weights.shape[0] + 1.5)))
     else:
         fig = ax.figure
     im = ax.imshow(weights, cmap="viridis", aspect="auto", vmin=0)
