@@ -210,6 +210,15 @@ def test_front_matter_page(browser, server, report, page_info):
     context, page, events = _open(browser, server, page_info["html"])
     try:
         seen = _check_common(page, events, server, page_info["file"])
+        tables = page.locator(".chapter-table tbody tr")  # the chapter map and the run-time table
+        if tables.count():
+            rows = tables.all_inner_texts()
+            links = page.locator(".chapter-table a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            assert len(rows) == len(CHAPTERS), f"{page_info['file']}: {len(rows)} chapter rows for {len(CHAPTERS)} chapters"
+            for chapter in CHAPTERS:
+                assert any(link.endswith(chapter["html"]) for link in links), f"no link to {chapter['html']}"
+            if "run time" in page.locator(".chapter-table thead").first.inner_text().lower():
+                assert all(re.search(r"\b\d+ s\b", row) for row in rows), f"a chapter has no recorded run time: {rows}"
         shot = _screenshot(page, page_info["html"])
     finally:
         context.close()
