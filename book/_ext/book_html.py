@@ -47,6 +47,8 @@ class _ChapterTable(SphinxDirective):
             self.env.note_dependency(str(srcdir / name))
         lines = ["| " + " | ".join(self.header) + " |", "|" + " --- |" * len(self.header)]
         for doc, texts in _chapters(srcdir):
+            # re-read this page when a chapter changes (its title, its recorded run time)
+            self.env.note_dependency(str(srcdir / f"{doc}.ipynb"))
             cells = [cell.replace("|", "\\|").replace("\n", " ") for cell in self.row(doc, texts)]
             lines.append("| " + " | ".join(cells) + " |")
         container = nodes.container(classes=["chapter-table"])
