@@ -5,7 +5,7 @@ value raises ``ValueError``), ``sample(length, seed)`` returns a float array of 
 drawn with its own ``numpy.random.default_rng(seed)``, and ``sample_with_info`` also returns the
 hidden parts (regimes, jump times, outlier positions, volatility) for the analysis.
 ``expected_mse(horizon)`` gives the best possible mean squared error at steps 1..horizon where theory
-knows it, else ``None``.
+knows it, else ``None``; ``oracle_forecast`` is the forecast that attains it.
 """
 import math
 from dataclasses import asdict, dataclass
@@ -62,6 +62,12 @@ class SeriesGenerator:
         """Best possible MSE at steps 1..horizon (shape (horizon,)), or None where it is not known."""
         return None
 
+    def oracle_forecast(self, series: np.ndarray, info: dict, targets_at: np.ndarray) -> np.ndarray | None:
+        """The forecast whose expected error is :meth:`expected_mse`, from the values before each target
+        block (and the hidden parts where the oracle knows them): targets_at (n, horizon) indices of a
+        sample -> (n, horizon), or None where it is not known. targets_at[:, 0] - 1 is the last value seen."""
+        return None
+
     def _generate(self, length: int, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
         raise NotImplementedError
 
@@ -91,6 +97,10 @@ class HeavyTailedAR1(SeriesGenerator):
         noise_var = self.scale**2 * self.df / (self.df - 2)
         h = np.arange(1, horizon + 1)
         return noise_var * (1 - self.phi ** (2 * h)) / (1 - self.phi**2)
+
+    def oracle_forecast(self, series, info, targets_at):
+        h = targets_at - targets_at[:, :1] + 1
+        return self.phi**h * np.asarray(series)[targets_at[:, :1] - 1]
 
 
 @dataclass(frozen=True)
@@ -128,6 +138,9 @@ class GARCH11(SeriesGenerator):
         # The best mean forecast of a future return is 0; its expected squared error is the variance.
         return np.full(horizon, self.unconditional_variance)
 
+    def oracle_forecast(self, series, info, targets_at):
+        return np.zeros(targets_at.shape)
+
 
 @dataclass(frozen=True)
 class JumpDiffusion(SeriesGenerator):
@@ -158,6 +171,9 @@ class JumpDiffusion(SeriesGenerator):
         # Independent steps: the conditional mean is x_t + h drift (persistence when drift = 0).
         step_var = self.sigma**2 + self.jump_prob * self.jump_sd**2
         return step_var * np.arange(1, horizon + 1)
+
+    def oracle_forecast(self, series, info, targets_at):
+        return np.asarray(series)[targets_at[:, :1] - 1] + self.drift * (targets_at - targets_at[:, :1] + 1)
 
 
 @dataclass(frozen=True)
@@ -234,6 +250,9 @@ class RandomWalk(SeriesGenerator):
     def expected_mse(self, horizon):
         return self.sigma**2 * np.arange(1, horizon + 1)
 
+    def oracle_forecast(self, series, info, targets_at):
+        return np.asarray(series)[targets_at[:, :1] - 1] + self.drift * (targets_at - targets_at[:, :1] + 1)
+
 
 @dataclass(frozen=True)
 class SeasonTrendOutliers(SeriesGenerator):
@@ -267,12 +286,16 @@ class SeasonTrendOutliers(SeriesGenerator):
         t = np.arange(length)
         clean = self.slope * t + self.amplitude * np.sin(2 * np.pi * t / self.period)
         outliers = rng.random(length) < self.outlier_prob
-        noise = self.noise_sd * rng.standard_normal(length) + np.where(outliers, self.outlier_sd * rng.standard_normal(length), 0.0)
-        return clean + noise, {"outliers": outliers}
+        jumps = np.where(outliers, self.outlier_sd * rng.standard_normal(length), 0.0)
+        noise = self.noise_sd * rng.standard_normal(length) + jumps
+        return clean + noise, {"outliers": outliers, "clean": clean}
 
     def expected_mse(self, horizon):
         # An oracle that knows the trend and the season still meets the noise and the outliers.
         return np.full(horizon, self.noise_sd**2 + self.outlier_prob * self.outlier_sd**2)
+
+    def oracle_forecast(self, series, info, targets_at):
+        return info["clean"][targets_at]
 
 
 @dataclass(frozen=True)
@@ -304,10 +327,13 @@ class MultiSeasonality(SeriesGenerator):
         t = np.arange(length)
         phases = rng.uniform(0, 2 * np.pi, len(self.periods))
         clean = sum(a * np.sin(2 * np.pi * t / p + ph) for a, p, ph in zip(self.amplitudes, self.periods, phases))
-        return clean + self.noise_sd * rng.standard_normal(length), {}
+        return clean + self.noise_sd * rng.standard_normal(length), {"clean": clean}
 
     def expected_mse(self, horizon):
         return np.full(horizon, self.noise_sd**2)
+
+    def oracle_forecast(self, series, info, targets_at):
+        return info["clean"][targets_at]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,16 @@ def sinusoidal_positions(length: int, d_model: int) -> torch.Tensor:
     return code
 
 
+def written_out_attention(attn: nn.MultiheadAttention, x: torch.Tensor) -> torch.Tensor:
+    """``softmax(Q K^T / sqrt(d_head))`` per head from the projections of ``attn``, written out
+    (to check captured maps against): x (batch, time, d_model) -> (batch, heads, time, time)."""
+    b, t, d = x.shape
+    h = attn.num_heads
+    q, k, _ = F.linear(x, attn.in_proj_weight, attn.in_proj_bias).chunk(3, dim=-1)
+    q, k = (z.reshape(b, t, h, d // h).transpose(1, 2) for z in (q, k))
+    return torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(d // h), dim=-1)
+
+
 class EncoderLayer(nn.Module):
     """Post-norm encoder layer: the computation of ``nn.TransformerEncoderLayer(batch_first=True)``
     (ReLU, ``norm_first=False``), written out so that it can return the attention weights it used.
@@ -53,7 +63,10 @@ class TransformerForecaster(nn.Module):
     """A window of past values -> the next ``horizon`` values: x (batch, input_len) -> (batch, horizon).
 
     Each value is embedded by a linear map, a sinusoidal position code is added, ``n_layers`` post-norm
-    encoder layers mix the steps, and a linear head reads all positions (flattened).
+    encoder layers mix the steps, a linear ``readout`` turns each position into one number, and a
+    linear ``head`` maps those ``input_len`` numbers to the forecast (like the linear baseline, but on
+    learnt features). The head starts at zero, so the untrained model forecasts 0 in model units: the
+    window's centre, which is persistence when each window is centred on its last value.
     """
 
     def __init__(self, input_len: int = 100, horizon: int = 20, d_model: int = 64, n_heads: int = 4,
@@ -71,7 +84,10 @@ class TransformerForecaster(nn.Module):
         self.embed = nn.Linear(1, d_model)
         self.register_buffer("positions", sinusoidal_positions(input_len, d_model))
         self.layers = nn.ModuleList(EncoderLayer(d_model, n_heads, d_ff, dropout) for _ in range(n_layers))
-        self.head = nn.Linear(input_len * d_model, horizon)
+        self.readout = nn.Linear(d_model, 1)
+        self.head = nn.Linear(input_len, horizon)
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
 
     def _run(self, x: torch.Tensor, need_weights: bool, uniform_attention: bool):
         if x.ndim != 2 or x.shape[1] != self.input_len:
@@ -81,7 +97,15 @@ class TransformerForecaster(nn.Module):
         for layer in self.layers:
             h, weights = layer(h, need_weights=need_weights, uniform_attention=uniform_attention)
             maps.append(weights)
-        return self.head(h.flatten(1)), maps
+        return self.head(self.readout(h).squeeze(-1)), maps
+
+    def layer_inputs(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """What each layer receives in the forward pass: x (batch, input_len) -> [(batch, time, d_model)]."""
+        h, inputs = self.embed(x[..., None]) + self.positions, []
+        for layer in self.layers:
+            inputs.append(h)
+            h = layer(h)[0]
+        return inputs
 
     def forward(self, x: torch.Tensor, uniform_attention: bool = False) -> torch.Tensor:
         """x (batch, input_len) -> (batch, horizon); ``uniform_attention=True`` replaces every map by 1/time."""

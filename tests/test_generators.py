@@ -129,6 +129,25 @@ def test_expected_mse_matches_the_optimal_forecast_on_simulated_data():
     assert g.RegimeSwitching().expected_mse(5) is None
 
 
+@pytest.mark.parametrize("name", ["HeavyTailedAR1", "GARCH11", "JumpDiffusion", "RandomWalk",
+                                  "SeasonTrendOutliers", "MultiSeasonality"])
+def test_oracle_forecast_attains_the_expected_mse(name):
+    gen = g.GENERATORS[name]
+    x, info = gen.sample_with_info(60000, seed=2)
+    targets_at = np.arange(100, 59990, 7)[:, None] + np.arange(5)[None, :]
+    oracle = gen.oracle_forecast(x, info, targets_at)
+    realised = np.mean((x[targets_at] - oracle) ** 2, axis=0)
+    expected = gen.expected_mse(5)
+    assert realised.mean() == pytest.approx(expected.mean(), rel=0.1)
+    if name in ("HeavyTailedAR1", "JumpDiffusion", "RandomWalk"):  # the error grows with the horizon
+        np.testing.assert_allclose(realised, expected, rtol=0.12)
+    # a worse forecast (persistence, or the oracle plus noise) is worse
+    noisy = oracle + np.random.default_rng(0).normal(0, 0.3, oracle.shape)
+    assert np.mean((x[targets_at] - noisy) ** 2) > realised.mean()
+    for other in ("RegimeSwitching", "TrendBreaks", "OneOverFNoise"):
+        assert g.GENERATORS[other].oracle_forecast(x, info, targets_at) is None
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda: g.HeavyTailedAR1(phi=1.0), "phi must be in"),
     (lambda: g.HeavyTailedAR1(df=2.0), "df must be in"),

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from attn_helpers.transformer import EncoderLayer, TransformerForecaster, sinusoidal_positions
+from attn_helpers.transformer import EncoderLayer, TransformerForecaster, sinusoidal_positions, written_out_attention
 
 
 def manual_attention(attn: nn.MultiheadAttention, x: torch.Tensor):
@@ -103,6 +103,8 @@ def test_default_configuration_is_the_seeds_and_trains():
     layer = model.layers[0]
     assert (layer.self_attn.embed_dim, layer.self_attn.num_heads, layer.linear1.out_features) == (64, 4, 256)
     assert layer.dropout.p == 0.1
+    with torch.no_grad():  # the head starts at zero: the untrained forecast is the window's centre
+        assert torch.equal(model(torch.randn(2, 100)), torch.zeros(2, 20))
     small = make_model(4).train()
     x, y = torch.randn(32, 12), torch.randn(32, 3)
     opt = torch.optim.Adam(small.parameters(), lr=1e-2)
@@ -132,3 +134,15 @@ def test_positions_are_the_sine_cosine_code():
 def test_bad_arguments_raise_value_error(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_written_out_attention_and_layer_inputs_reproduce_the_captured_maps():
+    model = make_model(5)
+    x = torch.randn(3, 12)
+    with torch.no_grad():
+        _, maps = model.forward_with_attention(x)
+        inputs = model.layer_inputs(x)
+        for i, layer in enumerate(model.layers):
+            torch.testing.assert_close(written_out_attention(layer.self_attn, inputs[i]), maps[:, i])
+            torch.testing.assert_close(written_out_attention(layer.self_attn, inputs[i]),
+                                       manual_attention(layer.self_attn, inputs[i])[1])
