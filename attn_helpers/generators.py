@@ -286,8 +286,8 @@ class SeasonTrendOutliers(SeriesGenerator):
         t = np.arange(length)
         clean = self.slope * t + self.amplitude * np.sin(2 * np.pi * t / self.period)
         outliers = rng.random(length) < self.outlier_prob
-        jumps = np.where(outliers, self.outlier_sd * rng.standard_normal(length), 0.0)
-        noise = self.noise_sd * rng.standard_normal(length) + jumps
+        noise = self.noise_sd * rng.standard_normal(length)
+        noise = noise + np.where(outliers, self.outlier_sd * rng.standard_normal(length), 0.0)
         return clean + noise, {"outliers": outliers, "clean": clean}
 
     def expected_mse(self, horizon):
