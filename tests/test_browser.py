@@ -48,9 +48,17 @@ STOPWORDS = {"with", "from", "that", "this", "against", "their", "about", "which
 def _toc_pages() -> list[dict]:
     """Every page of the table of contents in reading order, chapters numbered as the book numbers them."""
     pages = [{"file": TOC["root"], "chapter": None}]
+
+    def sections(entry):  # pages nested under a chapter, if any
+        for sub in entry.get("sections", []):
+            if "file" in sub:
+                pages.append({"file": sub["file"], "chapter": None})
+            sections(sub)
+
     for part in TOC.get("parts", []):
         for number, entry in enumerate(part.get("chapters", []), start=1):
             pages.append({"file": entry["file"], "chapter": number if part.get("numbered") else None})
+            sections(entry)
     for page in pages:
         page["file"] = re.sub(r"\.(md|ipynb)$", "", page["file"])
         page["html"] = page["file"] + ".html"
