@@ -67,7 +67,7 @@ def _toc_pages() -> list[dict]:
 
 
 PAGES = _toc_pages()
-CHAPTERS = [p for p in PAGES if p["file"].startswith("notebooks/")]
+CHAPTERS = [p for p in PAGES if p["chapter"] is not None and p["file"].startswith("notebooks/")]
 
 
 def _notebook(page: dict) -> dict:
