@@ -130,17 +130,42 @@ def first_difference(series: np.ndarray) -> np.ndarray:
     return np.diff(series, axis=1, prepend=series[:, :1])
 
 
-def input_scales(train_series: np.ndarray) -> tuple[float, float]:
-    """Standard deviations of the values and of the first differences over the training series."""
-    return float(np.std(train_series)), float(np.std(first_difference(train_series)))
+def longest_flat_run(series: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
+    """The rule-based baseline: the longest run of consecutive steps with ``|d[t]| <= tolerance``
+    (t >= 1), per series: (n, points) -> (n,) int."""
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be >= 0, got {tolerance}")
+    flat = np.abs(first_difference(series)[:, 1:]) <= tolerance  # (n, points - 1)
+    run = np.zeros(len(flat), dtype=np.int64)
+    longest = np.zeros(len(flat), dtype=np.int64)
+    for t in range(flat.shape[1]):
+        run = np.where(flat[:, t], run + 1, 0)
+        longest = np.maximum(longest, run)
+    return longest
 
 
-def model_inputs(series: np.ndarray, scales: tuple[float, float], with_difference: bool = True) -> torch.Tensor:
-    """The network's input: (n, points) -> (n, points, 2) [value, first difference], each divided by
-    its training scale; ``with_difference=False`` keeps the value channel only, (n, points, 1)."""
-    if min(scales) <= 0:
-        raise ValueError(f"scales must be positive, got {scales}")
-    channels = [np.asarray(series) / scales[0]]
-    if with_difference:
-        channels.append(first_difference(series) / scales[1])
+def standardise_each(series: np.ndarray) -> np.ndarray:
+    """Each series divided by its own standard deviation: (n, points) -> (n, points).
+
+    The amplitude says nothing about the label, so every series is brought to the same scale.
+    """
+    series = np.asarray(series)
+    std = series.std(axis=1, keepdims=True)
+    if np.any(std == 0):
+        raise ValueError(f"series must not be constant; {int((std == 0).sum())} of them are")
+    return series / std
+
+
+def difference_scale(train_series: np.ndarray) -> float:
+    """Standard deviation of the first differences of the standardised training series."""
+    return float(np.std(first_difference(standardise_each(train_series))))
+
+
+def model_inputs(series: np.ndarray, diff_scale: float, with_difference: bool = True) -> torch.Tensor:
+    """The network's input: (n, points) -> (n, points, 2): [the standardised series, its first
+    difference divided by ``diff_scale``]; ``with_difference=False`` keeps the first channel, (n, points, 1)."""
+    if not diff_scale > 0:
+        raise ValueError(f"diff_scale must be > 0, got {diff_scale}")
+    values = standardise_each(series)
+    channels = [values, first_difference(values) / diff_scale] if with_difference else [values]
     return torch.as_tensor(np.stack(channels, axis=-1), dtype=torch.float32)

@@ -106,13 +106,29 @@ def test_first_difference_is_zero_exactly_inside_a_flat_section():
     assert np.all(diff[i, d.loc[i] + 1: d.loc[i] + d.length[i]] == 0)
 
 
+def test_longest_flat_run():
+    series = np.array([[0, 1, 1, 1, 2, 2, 3], [5, 4, 3, 2, 1, 0, -1], [1, 1, 1, 1, 1, 1, 1.0]])
+    np.testing.assert_array_equal(sa.longest_flat_run(series), [2, 0, 6])
+    np.testing.assert_array_equal(sa.longest_flat_run(series, tolerance=1.0), [6, 6, 6])
+    d = sa.sine_anomaly_dataset(200, seed=3)
+    runs = sa.longest_flat_run(d.series)
+    assert np.all(runs[d.labels == 1] >= d.length[d.labels == 1] - 1)
+    assert runs[d.labels == 0].max() < 5
+    with pytest.raises(ValueError, match="tolerance"):
+        sa.longest_flat_run(series, tolerance=-1)
+
+
 def test_model_inputs():
     d = sa.sine_anomaly_dataset(30, seed=0)
-    scales = sa.input_scales(d.series)
-    both, value_only = sa.model_inputs(d.series, scales), sa.model_inputs(d.series, scales, with_difference=False)
+    scale = sa.difference_scale(d.series)
+    both, value_only = sa.model_inputs(d.series, scale), sa.model_inputs(d.series, scale, with_difference=False)
     assert both.shape == (30, 500, 2) and value_only.shape == (30, 500, 1) and both.dtype == torch.float32
     torch.testing.assert_close(both[..., 0], value_only[..., 0])
-    assert both[..., 0].std().item() == pytest.approx(1.0, rel=1e-3)
+    np.testing.assert_allclose(both[..., 0].std(dim=1, unbiased=False).numpy(), 1.0, rtol=1e-4)  # each series
     assert both[..., 1].std().item() == pytest.approx(1.0, rel=1e-3)
-    with pytest.raises(ValueError, match="scales"):
-        sa.model_inputs(d.series, (1.0, 0.0))
+    # the amplitude is gone: a series and ten times it give the same input
+    torch.testing.assert_close(sa.model_inputs(10 * d.series[:3], scale), both[:3])
+    with pytest.raises(ValueError, match="diff_scale"):
+        sa.model_inputs(d.series, 0.0)
+    with pytest.raises(ValueError, match="constant"):
+        sa.standardise_each(np.ones((2, 5)))
