@@ -46,10 +46,11 @@ class _ChapterTable(SphinxDirective):
         for name in ("_toc.yml", "book/chapters.yml"):
             self.env.note_dependency(str(srcdir / name))
         lines = ["| " + " | ".join(self.header) + " |", "|" + " --- |" * len(self.header)]
-        for doc, texts in _chapters(srcdir):
+        for number, (doc, texts) in enumerate(_chapters(srcdir), start=1):
             # re-read this page when a chapter changes (its title, its recorded run time)
             self.env.note_dependency(str(srcdir / f"{doc}.ipynb"))
             cells = [cell.replace("|", "\\|").replace("\n", " ") for cell in self.row(doc, texts)]
+            cells[0] = f"{number}. {cells[0]}"
             lines.append("| " + " | ".join(cells) + " |")
         container = nodes.container(classes=["chapter-table"])
         self.state.nested_parse(StringList(lines, source=self.env.docname), self.content_offset, container)
