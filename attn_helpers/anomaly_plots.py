@@ -95,21 +95,27 @@ def aligned_attention(weights, anchor, before: int = 40, after: int = 60):
 
 def attention_around_boundaries(weights, loc, length, before: int = 40, after: int = 60) -> Figure:
     """Mean attention against the offset from the section's first step and from the first step after
-    it (where the sine resumes), on anomalous series, with the uniform 1/T for reference."""
-    weights, loc, length = np.asarray(weights), np.asarray(loc), np.asarray(length)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), sharey=True)
+    it (where the sine resumes), on anomalous series, with the uniform 1/T for reference.
+
+    weights (n, time), or ``{label: (n, time)}`` to overlay several models; loc, length (n,).
+    """
+    named = weights if isinstance(weights, dict) else {"attention": weights}
+    loc, length = np.asarray(loc), np.asarray(length)
+    time = next(iter(named.values())).shape[1]
     end = loc + length
-    has_end = end < weights.shape[1]
-    for ax, anchor, keep, name in ((axes[0], loc, slice(None), "section start (loc)"),
+    has_end = end < time
+    fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), sharey=True)
+    for ax, anchor, keep, name in ((axes[0], loc, np.ones(len(loc), bool), "section start (loc)"),
                                    (axes[1], end, has_end, "section end (loc + length)")):
-        offsets, mean = aligned_attention(weights[keep], anchor[keep], before, after)
-        ax.plot(offsets, mean, color="tab:blue")
-        ax.axhline(1 / weights.shape[1], color="grey", ls="--", lw=0.8, label="uniform 1/T")
+        for label, w in named.items():
+            offsets, mean = aligned_attention(np.asarray(w)[keep], anchor[keep], before, after)
+            ax.plot(offsets, mean, lw=1.2, label=label)
+        ax.axhline(1 / time, color="grey", ls="--", lw=0.8, label="uniform 1/T")
         ax.axvline(0, color="tab:orange", lw=1)
         ax.set_xlabel(f"steps from the {name}")
         ax.set_yscale("log")
     axes[0].set_ylabel("mean attention weight")
-    axes[0].legend(fontsize=7)
+    axes[1].legend(fontsize=7)
     fig.tight_layout()
     return fig
 

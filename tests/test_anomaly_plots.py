@@ -43,6 +43,8 @@ def test_plots_return_figures(data_and_outputs):
         anomaly_plots.roc({"model": (*metrics.roc_curve(data.labels, probs)[:2], 0.5)}),
         anomaly_plots.attention_around_boundaries(weights[data.labels == 1], data.loc[data.labels == 1],
                                                   data.length[data.labels == 1]),
+        anomaly_plots.attention_around_boundaries({"a": weights[data.labels == 1], "b": weights[data.labels == 1]},
+                                                  data.loc[data.labels == 1], data.length[data.labels == 1]),
     ]
     assert all(isinstance(f, Figure) for f in figs)
     plt.close("all")

@@ -125,6 +125,20 @@ def test_argmax_zone():
     assert metrics.argmax_zone(tail, np.array([30]), np.array([30]))[0] == "inside"
 
 
+def test_section_zones_match_argmax_zone_of_one_hot_weights():
+    loc, length = np.array([0, 10, 25]), np.array([8, 20, 15])  # the last section reaches step 39
+    zones = metrics.section_zones(loc, length, 40, radius=3)
+    assert zones.shape == (3, 40)
+    for t in range(40):
+        one_hot = np.zeros((3, 40))
+        one_hot[:, t] = 1.0
+        np.testing.assert_array_equal(metrics.argmax_zone(one_hot, loc, length, radius=3), zones[:, t])
+    assert list(zones[1, 6:15]) == ["outside"] + ["start"] * 7 + ["inside"]
+    assert "end" not in zones[2]
+    with pytest.raises(ValueError, match="radius"):
+        metrics.section_zones(loc, length, 40, radius=-1)
+
+
 @pytest.mark.parametrize("loc, length, match", [
     ([35], [10], "every section"), ([0], [0], "every section"), ([-1], [3], "every section"),
     ([0, 1], [3, 3], "weights must be"),
