@@ -150,16 +150,22 @@ def pointing_game(weights, loc, length, tolerance: int = 0) -> np.ndarray:
     return (peak >= loc - tolerance) & (peak < loc + length + tolerance)
 
 
-def argmax_zone(weights, loc, length, radius: int = 5) -> np.ndarray:
-    """Where each attention argmax lies: 'start' (within ``radius`` steps of loc), 'end' (within
-    ``radius`` of loc+length, the first step after the section, when it lies in the series),
-    'inside', or 'outside'. (n, time), (n,), (n,) -> (n,) str."""
+def section_zones(loc, length, time: int, radius: int = 5) -> np.ndarray:
+    """The zone of every step: 'start' (within ``radius`` steps of loc), 'end' (within ``radius`` of
+    loc+length, the first step after the section, when it lies in the series), 'inside' (the rest of
+    the section) or 'outside'. (n,), (n,) -> (n, time) str. 'start' wins where zones overlap."""
     if radius < 0:
         raise ValueError(f"radius must be >= 0, got {radius}")
-    weights, loc, length = _section_args(weights, loc, length)
-    peak, end = weights.argmax(axis=1), loc + length
-    near_end = (np.abs(peak - end) <= radius) & (end < weights.shape[1])
-    zone = np.where((peak >= loc) & (peak < end), "inside", "outside").astype("<U7")
-    zone[near_end] = "end"
-    zone[np.abs(peak - loc) <= radius] = "start"
+    _, loc, length = _section_args(np.zeros((len(_numpy(loc)), time)), loc, length)
+    t, lo, end = np.arange(time)[None, :], loc[:, None], (loc + length)[:, None]
+    zone = np.where((t >= lo) & (t < end), "inside", "outside").astype("<U7")
+    zone[(np.abs(t - end) <= radius) & (end < time)] = "end"
+    zone[np.abs(t - lo) <= radius] = "start"
     return zone
+
+
+def argmax_zone(weights, loc, length, radius: int = 5) -> np.ndarray:
+    """The :func:`section_zones` zone of each series' attention argmax: (n, time), (n,), (n,) -> (n,) str."""
+    weights, loc, length = _section_args(weights, loc, length)
+    zones = section_zones(loc, length, weights.shape[1], radius)
+    return zones[np.arange(len(weights)), weights.argmax(axis=1)]
