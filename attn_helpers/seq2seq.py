@@ -1,31 +1,38 @@
 """GRU encoder-decoder with Bahdanau (additive) attention, trained with teacher forcing (Chapter 4)."""
 import html
 
-import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .attention import AdditiveAttention
-from .plots import attention_heatmap
+from .plots import attention_heatmap, new_figure
 from .reversal import EOS, PAD, SOS, UNK, Vocabulary
 
 
 class Encoder(nn.Module):
-    """Embedding + GRU. src (batch, src_len) -> keys (batch, src_len, hidden), final (batch, hidden).
+    """Embedding + bidirectional GRU (``hidden_dim // 2`` per direction), padding packed away.
 
-    ``final`` is the GRU state after each sentence's last real token (its ``<eos>``), not after padding.
+    src (batch, src_len) -> keys (batch, src_len, hidden_dim), final (batch, hidden_dim).
+    Key j joins the forward state after word j and the backward state after word j (read from the
+    end). ``final`` joins the forward state at each sentence's own ``<eos>`` and the backward state
+    at its first word; padding never enters either.
     """
 
     def __init__(self, vocab_size: int, embed_dim: int, hidden_dim: int):
         super().__init__()
+        if hidden_dim < 2 or hidden_dim % 2:
+            raise ValueError(f"hidden_dim must be an even number >= 2 (split over two directions), got {hidden_dim}")
         self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD)
-        self.gru = nn.GRU(embed_dim, hidden_dim, batch_first=True)
+        self.gru = nn.GRU(embed_dim, hidden_dim // 2, batch_first=True, bidirectional=True)
 
     def forward(self, src: torch.Tensor):
-        keys, _ = self.gru(self.embedding(src))
-        last = (src != PAD).sum(1) - 1
-        return keys, keys[torch.arange(len(src)), last]
+        lengths = (src != PAD).sum(1).cpu()
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(src), lengths, batch_first=True,
+                                                   enforce_sorted=False)
+        outputs, final = self.gru(packed)  # final (2 directions, batch, hidden_dim // 2)
+        keys, _ = nn.utils.rnn.pad_packed_sequence(outputs, batch_first=True, total_length=src.shape[1])
+        return keys, torch.cat([final[0], final[1]], dim=-1)
 
 
 class Decoder(nn.Module):
@@ -167,7 +174,7 @@ def explorer_draw(model: Seq2Seq, vocab: Vocabulary, max_words: int = 30, train_
     """Explorer view: ``draw(sentence) -> (Figure, caption_html)`` with the greedy output and its attention."""
 
     def message(text: str, caption: str):
-        fig, ax = plt.subplots(figsize=(5, 1.2))
+        fig, ax = new_figure((5, 1.2))
         ax.text(0.5, 0.5, text, ha="center", va="center")
         ax.set_axis_off()
         return fig, caption

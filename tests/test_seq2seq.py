@@ -16,13 +16,37 @@ def batch(sentences=(("the", "cat", "sat"), ("dog", "ran", "fast", "slow", "old"
     return reversal.reversal_tensors(sentences, Vocabulary())
 
 
-def test_encoder_final_state_ignores_padding():
+def test_encoder_ignores_padding():
     model = small_model()
     src, _ = batch()
     keys, final = model.encoder(src)
     alone_keys, alone_final = model.encoder(src[:1, :4])  # the short sentence without padding
     torch.testing.assert_close(final[0], alone_final[0])
     torch.testing.assert_close(keys[0, :4], alone_keys[0])
+    assert torch.all(keys[0, 4:] == 0)
+
+
+def test_encoder_keys_are_the_two_directions_of_a_gru():
+    model = small_model(8)
+    src, _ = batch()
+    keys, final = model.encoder(src[1:])  # the 5-word sentence, no padding
+    gru, emb = model.encoder.gru, model.encoder.embedding(src[1:])
+    forward = torch.nn.GRU(8, 6, batch_first=True)
+    backward = torch.nn.GRU(8, 6, batch_first=True)
+    with torch.no_grad():
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            getattr(forward, name).copy_(getattr(gru, name))
+            getattr(backward, name).copy_(getattr(gru, name + "_reverse"))
+    fwd, _ = forward(emb)
+    bwd, _ = backward(emb.flip(1))
+    bwd = bwd.flip(1)
+    torch.testing.assert_close(keys[0], torch.cat([fwd[0], bwd[0]], -1))
+    torch.testing.assert_close(final[0], torch.cat([fwd[0, -1], bwd[0, 0]]))
+
+
+def test_encoder_needs_an_even_hidden_size():
+    with pytest.raises(ValueError, match="hidden_dim must be an even number"):
+        seq2seq.Encoder(10, 4, 7)
 
 
 def test_decoder_step_uses_additive_attention_with_the_padding_mask():
