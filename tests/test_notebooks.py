@@ -7,6 +7,7 @@ For every notebook in notebooks/:
 - no cell tagged `nbval-ignore-output` prints or glues a metric (those outputs escape the exact check);
 - the last code cell reports the run time, tagged `nbval-ignore-output` and `remove-input`, and its
   committed output is the "This chapter ran in N s" line;
+- every figure in the committed outputs is stored as an image, not only as '<Figure size ...>' text;
 - every widget shown in the committed outputs has its state stored, so it renders on the static page.
 """
 import ast
@@ -110,6 +111,17 @@ def test_last_cell_reports_the_run_time(nb):
         "the run-time cell must be tagged nbval-ignore-output and remove-input"
     text = "".join("".join(o.get("text", "")) for o in last.get("outputs", []) if o.get("output_type") == "stream")
     assert re.search(r"This chapter ran in \d+ s on ", text), "the committed run-time line is missing (run make execute)"
+
+
+def test_figures_are_images(nb):
+    """A Figure shown only as '<Figure size ...>' text means the inline backend was not active."""
+    for i, cell in enumerate(_code_cells(nb)):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = "".join(data.get("text/plain", ""))
+            if text.startswith("<Figure size") and not any(k.startswith("image/") for k in data):
+                raise AssertionError(f"code cell {i} shows a figure as text only ({text!r}): no image is "
+                                     "stored, so the page has no plot (was it executed with MPLBACKEND=Agg?)")
 
 
 def test_widgets_have_stored_state(nb):
