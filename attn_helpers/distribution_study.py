@@ -315,7 +315,7 @@ def draw_attention(runs: dict, generator: str, layer: int = 0, head: int = 0, wi
     ax_series.set_xticks([])
     ax_series.set_ylabel("input", fontsize=8)
     ax_series.set_title(f"{generator}, layer {layer}, head {head}, test window {window}", fontsize=9)
-    image = ax_map.imshow(weights, cmap="viridis", aspect="auto", vmin=0)
+    image = ax_map.imshow(weights, cmap="viridis", aspect="auto", vmin=0, interpolation="nearest")
     fig.colorbar(image, ax=ax_map, fraction=0.046, label="weight")
     ax_map.set_xlabel("key (input step)")
     ax_map.set_ylabel("query (input step)")
