@@ -9,6 +9,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+try:  # In a Jupyter kernel, register the PNG display of Figures now: matplotlib activates the inline
+    # backend only at the first *pyplot* figure, so a notebook whose figures all come from
+    # new_figure would otherwise show '<Figure size ...>' text and store no image for the book.
+    import matplotlib_inline.backend_inline  # noqa: F401  (a no-op outside IPython)
+except ImportError:  # no Jupyter installed: nothing to display to
+    pass
+
 
 def new_figure(figsize=(6, 3.2), nrows: int = 1, ncols: int = 1, **subplots_kw):
     """A Figure outside pyplot and its axes: ``fig, ax = new_figure((8, 3))``."""
