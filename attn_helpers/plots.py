@@ -1,7 +1,7 @@
 """Plot helpers. Each returns the matplotlib Figure (the notebook displays it).
 
-Figures are made with ``new_figure`` rather than pyplot, so Jupyter shows each one once (as the
-cell's value) and nothing accumulates in pyplot's global state.
+Figures come from ``new_figure``: made by pyplot (which loads Jupyter's inline display support) and
+closed at once, so Jupyter shows each one once, as the cell's value.
 """
 import io
 
@@ -9,17 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-try:  # In a Jupyter kernel, register the PNG display of Figures now: matplotlib activates the inline
-    # backend only at the first *pyplot* figure, so a notebook whose figures all come from
-    # new_figure would otherwise show '<Figure size ...>' text and store no image for the book.
-    import matplotlib_inline.backend_inline  # noqa: F401  (a no-op outside IPython)
-except ImportError:  # no Jupyter installed: nothing to display to
-    pass
-
 
 def new_figure(figsize=(6, 3.2), nrows: int = 1, ncols: int = 1, **subplots_kw):
-    """A Figure outside pyplot and its axes: ``fig, ax = new_figure((8, 3))``."""
-    fig = Figure(figsize=figsize)
+    """A closed pyplot Figure and its axes: ``fig, ax = new_figure((8, 3))``."""
+    fig = plt.figure(figsize=figsize)
+    plt.close(fig)
     return fig, fig.subplots(nrows, ncols, **subplots_kw)
 
 
