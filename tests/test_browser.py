@@ -206,10 +206,14 @@ def _check_common(page, events, server, name: str) -> dict:
 
 
 def _screenshot(page, path: str) -> Path:
+    """Full-page screenshot, also taken when a check failed (then it shows what was wrong)."""
     shot = SHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(300)  # let the sticky header and sidebar settle
-    page.screenshot(path=str(shot), full_page=True)
+    try:
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(300)  # let the sticky header and sidebar settle
+        page.screenshot(path=str(shot), full_page=True)
+    except Exception as error:  # never hide the failure being reported
+        print(f"no screenshot of {path}: {error}")
     return shot
 
 
@@ -230,8 +234,8 @@ def test_front_matter_page(browser, server, report, page_info):
                 column = headers.index("recorded run time")
                 times = [tables.nth(i).locator("td").nth(column).inner_text().strip() for i in range(tables.count())]
                 assert all(re.fullmatch(r"\d+ s", t) for t in times), f"a chapter has no recorded run time: {times}"
-        shot = _screenshot(page, page_info["html"])
     finally:
+        shot = _screenshot(page, page_info["html"])
         context.close()
     report.append(f"{page_info['html']}: '{seen['title']}', {seen['images']} images, "
                   f"blocked hosts {seen['blocked'] or 'none'}, screenshot {shot.name}")
@@ -296,8 +300,8 @@ def test_chapter_page(browser, server, report, page_info):
         # widgets stored by `make execute` render from the page alone
         assert seen["widgets_rendered"] >= seen["widget_views"]
         folded = solutions.count() + code_solutions.count()
-        shot = _screenshot(page, page_info["html"])
     finally:
+        shot = _screenshot(page, page_info["html"])
         context.close()
     report.append(
         f"{page_info['html']}: '{page_info['chapter']}. {title}', {seen['figures']} figures, metrics table "
