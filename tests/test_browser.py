@@ -78,8 +78,8 @@ def _notebook_title(nb: dict) -> str:
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             match = re.search(r"^#\s+(.+?)\s*$", "".join(cell["source"]), flags=re.M)
-            if match:
-                return match.group(1)
+            if match:  # as the page shows it: without Markdown emphasis, code or math markers
+                return re.sub(r"\s+", " ", re.sub(r"[*`$]|(?<!\w)_|_(?!\w)", "", match.group(1))).strip()
     raise AssertionError("the notebook has no '# Title' heading")
 
 
