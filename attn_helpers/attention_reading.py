@@ -136,11 +136,12 @@ def profile_figure(profiles, true_lags=(), title: str = "average attention by ho
 
 
 def window_view(history, truth, forecast, weights, unit: str = "", name: str = "series",
-                baseline=None, baseline_name: str = "baseline") -> Callable[[int], tuple[Figure, str]]:
+                baseline=None, baseline_name: str = "baseline", step_unit: str = "h") -> Callable[[int], tuple[Figure, str]]:
     """A ``draw(window) -> (Figure, caption_html)`` for :class:`attn_helpers.widgets.Explorer`.
 
     history (n, T): the series over each window; truth, forecast (n,) the next value; weights (n, T).
-    The figure shows the window with the truth and the forecast, and the attention against 1/T.
+    The figure shows the window with the truth and the forecast, and the attention against 1/T;
+    ``unit`` is the series' unit, ``step_unit`` the time step's ("h": the last step is "1h ago").
     """
     history, w = _numpy(history), _weights(weights)
     truth, forecast = _numpy(truth).reshape(-1), _numpy(forecast).reshape(-1)
@@ -168,12 +169,14 @@ def window_view(history, truth, forecast, weights, unit: str = "", name: str = "
         bottom.bar(-ago, w[i], width=0.8, color="C0")
         bottom.axhline(1 / window, color="black", ls="--", lw=1, label=f"uniform 1/{window}")
         bottom.set_ylabel("attention")
-        bottom.set_xlabel("steps before the target (0 = the forecast)")
+        ticks = sorted({window, *range(window - window % 6, 0, -6), 1}, reverse=True)
+        bottom.set_xticks([-t for t in ticks] + [0], [f"{t}{step_unit}" for t in ticks] + ["target"])
+        bottom.set_xlabel(f"{'hours' if step_unit == 'h' else 'steps'} before the target")
         bottom.legend(fontsize=8, loc="upper left")
         fig.tight_layout()
-        peak = int(np.argmax(w[i]))
+        peak = int(top_steps(w[i], 1)[0])
         caption = (f"Window {i}: forecast {forecast[i]:.2f}, truth {truth[i]:.2f} "
-                   f"(error {forecast[i] - truth[i]:+.2f} {unit}). Most attended step: {ago[peak]} ago, "
+                   f"(error {forecast[i] - truth[i]:+.2f}{' ' + unit if unit else ''}). Most attended step: {ago[peak]}{step_unit} ago, "
                    f"weight {w[i, peak]:.3f} = {w[i, peak] * window:.1f} x uniform 1/{window}; "
                    f"normalised entropy {entropy[i]:.3f}.")
         return fig, caption

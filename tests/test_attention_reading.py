@@ -111,9 +111,17 @@ def test_window_view_explorer_updates_with_the_slider():
     assert first_image.startswith(b"\x89PNG") and first_caption.startswith("Window 0:")
     slider.value = 3
     assert explorer.caption.value.startswith("Window 3:") and bytes(explorer.image.value) != first_image
-    peak = int(np.argmax(weights[3]))
-    assert f"{window - peak} ago, weight {weights[3, peak]:.3f}" in explorer.caption.value
+    peak = int(reading.top_steps(weights[3], 1)[0])
+    assert f"{window - peak}h ago, weight {weights[3, peak]:.3f}" in explorer.caption.value
     with pytest.raises(ValueError, match="window_index"):
         draw(n)
     with pytest.raises(ValueError, match="history and weights"):
         reading.window_view(np.zeros((n, 3)), np.zeros(n), np.zeros(n), weights)
+
+
+def test_window_view_labels_steps_as_time_before_the_target():
+    weights = np.full((2, 48), 1 / 48)
+    fig, caption = reading.window_view(np.zeros((2, 48)), np.zeros(2), np.ones(2), weights)(1)
+    labels = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    assert labels[0] == "48h" and labels[-2:] == ["1h", "target"] and "0h" not in labels
+    assert "Most attended step: 1h ago" in caption  # ties: the most recent step
