@@ -38,7 +38,7 @@ def test_every_chapter_has_metrics_targets_and_a_reference(stem):
     assert set(json.loads((ROOT / "tests" / "reference" / f"{stem}.json").read_text())) == set(metrics)
 
 
-@pytest.mark.parametrize("stem, expression", targets())
+@pytest.mark.parametrize("stem, expression", list(targets()))
 def test_quality_target(stem, expression):
     metrics = load(stem)
     assert eval(expression, {"__builtins__": {"abs": abs, "min": min, "max": max}}, dict(metrics)), \
