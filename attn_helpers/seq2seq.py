@@ -28,6 +28,9 @@ class Encoder(nn.Module):
 
     def forward(self, src: torch.Tensor):
         lengths = (src != PAD).sum(1).cpu()
+        if len(src) == 0 or src.shape[1] == 0 or (lengths == 0).any():
+            raise ValueError(f"src must hold >= 1 sentence, each with >= 1 token (at least its <eos>), "
+                             f"got shape {tuple(src.shape)} with {int((lengths == 0).sum())} empty row(s)")
         packed = nn.utils.rnn.pack_padded_sequence(self.embedding(src), lengths, batch_first=True,
                                                    enforce_sorted=False)
         outputs, final = self.gru(packed)  # final (2 directions, batch, hidden_dim // 2)

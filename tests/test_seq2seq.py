@@ -44,6 +44,15 @@ def test_encoder_keys_are_the_two_directions_of_a_gru():
     torch.testing.assert_close(final[0], torch.cat([fwd[0, -1], bwd[0, 0]]))
 
 
+def test_encoder_rejects_empty_input():
+    model = small_model()
+    src, _ = batch()
+    with pytest.raises(ValueError, match="src must hold >= 1 sentence"):
+        model.encoder(src[:0])
+    with pytest.raises(ValueError, match="1 empty row"):
+        model.encoder(torch.cat([src, torch.zeros(1, src.shape[1], dtype=torch.long)]))
+
+
 def test_encoder_needs_an_even_hidden_size():
     with pytest.raises(ValueError, match="hidden_dim must be an even number"):
         seq2seq.Encoder(10, 4, 7)
