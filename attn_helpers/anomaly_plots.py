@@ -2,9 +2,10 @@
 boundaries, and the draw function of the test-series explorer. Each plot returns the Figure."""
 import html
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+
+from .plots import new_figure
 
 
 def series_with_attention(series, weights=None, loc: int = -1, length: int = 0, probability: float | None = None,
@@ -13,7 +14,7 @@ def series_with_attention(series, weights=None, loc: int = -1, length: int = 0, 
     section shaded. series, weights (time,); ``loc < 0`` means no section."""
     series = np.asarray(series)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 2.8))
+        fig, ax = new_figure((8, 2.8))
     else:
         fig = ax.figure
     t = np.arange(len(series))
@@ -45,7 +46,7 @@ def examples(data, indices, ncols: int = 2) -> Figure:
     """A grid of series from a SineAnomalyData, flat sections shaded."""
     indices = list(indices)
     nrows = -(-len(indices) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.5 * ncols, 2.2 * nrows), squeeze=False, sharex=True)
+    fig, axes = new_figure((4.5 * ncols, 2.2 * nrows), nrows, ncols, squeeze=False, sharex=True)
     for ax, i in zip(axes.flat, indices):
         ax.plot(data.series[i], color="black", lw=1)
         if data.labels[i]:
@@ -61,7 +62,7 @@ def examples(data, indices, ncols: int = 2) -> Figure:
 
 def roc(curves: dict[str, tuple[np.ndarray, np.ndarray, float]], title: str = "ROC curve (test series)") -> Figure:
     """One ROC curve per name: ``{name: (fpr, tpr, auc)}``, with the chance diagonal and a zoomed inset."""
-    fig, ax = plt.subplots(figsize=(4.8, 4.2))
+    fig, ax = new_figure((4.8, 5.0))
     ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="chance (AUC 0.5)")
     inset = ax.inset_axes([0.45, 0.12, 0.5, 0.45])
     for name, (fpr, tpr, auc) in curves.items():
@@ -74,7 +75,7 @@ def roc(curves: dict[str, tuple[np.ndarray, np.ndarray, float]], title: str = "R
     ax.set_xlabel("false positive rate")
     ax.set_ylabel("true positive rate")
     ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 0.6))
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     fig.tight_layout()
     return fig
 
@@ -104,7 +105,7 @@ def attention_around_boundaries(weights, loc, length, before: int = 40, after: i
     time = next(iter(named.values())).shape[1]
     end = loc + length
     has_end = end < time
-    fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), sharey=True)
+    fig, axes = new_figure((9, 2.8), 1, 2, sharey=True)
     for ax, anchor, keep, name in ((axes[0], loc, np.ones(len(loc), bool), "section start (loc)"),
                                    (axes[1], end, has_end, "section end (loc + length)")):
         for label, w in named.items():
@@ -116,6 +117,28 @@ def attention_around_boundaries(weights, loc, length, before: int = 40, after: i
         ax.set_yscale("log")
     axes[0].set_ylabel("mean attention weight")
     axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def phase_after_turn(peaks, freq, n_points: int = 500) -> np.ndarray:
+    """How far past the last turning point (a peak or a trough) of ``sin(freq * x)`` each step lies,
+    in degrees of phase, 0 to 180: 0 = at the turn, 90 = at the zero crossing. peaks, freq (n,) -> (n,)."""
+    x = np.linspace(0.0, 2.0 * np.pi, n_points)
+    return np.degrees((np.asarray(freq) * x[np.asarray(peaks)] - np.pi / 2) % np.pi)
+
+
+def phase_histograms(phases: dict, bins: int = 9) -> Figure:
+    """One histogram of attention-peak phases (degrees after a turn) per named model, uniform for reference."""
+    edges = np.linspace(0, 180, bins + 1)
+    fig, ax = new_figure((6, 2.8))
+    for label, phase in phases.items():
+        ax.hist(phase, bins=edges, weights=np.full(len(phase), 1 / len(phase)), histtype="step", lw=1.5, label=label)
+    ax.axhline(1 / bins, color="grey", ls="--", lw=0.8, label="uniform")
+    ax.set_xticks(edges[::3])
+    ax.set_xlabel("attention peak: degrees of phase after the wave turned")
+    ax.set_ylabel("share of normal series")
+    ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
 

@@ -33,6 +33,17 @@ def test_aligned_attention_matches_a_loop():
         anomaly_plots.aligned_attention(weights, anchor[:3])
 
 
+def test_phase_after_turn():
+    x = np.linspace(0, 2 * np.pi, 500)
+    freq = np.array([1.0, 1.0, 2.0, 3.0])
+    # steps nearest to: the first peak (x = pi/2), the zero crossing after it, a trough of freq 2, 45 deg past a turn
+    targets = np.array([np.pi / 2, np.pi, 3 * np.pi / 4, (np.pi / 2 + np.pi / 4) / 3])
+    peaks = np.abs(x[None, :] - targets[:, None]).argmin(1)
+    phase = anomaly_plots.phase_after_turn(peaks, freq)
+    np.testing.assert_allclose(np.minimum(phase, 180 - phase)[[0, 2]], 0, atol=2)
+    np.testing.assert_allclose(phase[[1, 3]], [90, 45], atol=2)
+
+
 def test_plots_return_figures(data_and_outputs):
     data, probs, weights = data_and_outputs
     i = int(np.flatnonzero(data.labels)[0])
@@ -45,6 +56,7 @@ def test_plots_return_figures(data_and_outputs):
                                                   data.length[data.labels == 1]),
         anomaly_plots.attention_around_boundaries({"a": weights[data.labels == 1], "b": weights[data.labels == 1]},
                                                   data.loc[data.labels == 1], data.length[data.labels == 1]),
+        anomaly_plots.phase_histograms({"a": np.array([10.0, 50.0, 170.0])}),
     ]
     assert all(isinstance(f, Figure) for f in figs)
     plt.close("all")
