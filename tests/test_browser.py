@@ -311,15 +311,18 @@ def test_chapter_page(browser, server, report, page_info):
     )
 
 
-def _title_word(title: str) -> str:
+def _title_word(page_info: dict) -> str:
+    """The most distinctive word of the chapter's title: in no other chapter's title, and long."""
+    title = _notebook_title(_notebook(page_info))
+    others = " ".join(_notebook_title(_notebook(p)) for p in CHAPTERS if p is not page_info).lower()
     words = [w for w in re.findall(r"[A-Za-z]{5,}", title) if w.lower() not in STOPWORDS]
     assert words, f"no searchable word in {title!r}"
-    return max(words, key=len)
+    return max(words, key=lambda w: (w.lower() not in others, len(w)))
 
 
 @pytest.mark.parametrize("page_info", CHAPTERS, ids=lambda p: p["file"])
 def test_search_finds_chapter(browser, server, report, page_info):
-    word = _title_word(_notebook_title(_notebook(page_info)))
+    word = _title_word(page_info)
     context, page, events = _open(browser, server, f"search.html?q={word}")
     try:
         results = page.locator("#search-results a")
@@ -329,9 +332,10 @@ def test_search_finds_chapter(browser, server, report, page_info):
             timeout=TIMEOUT_MS,
         )
         links = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
-        assert any(page_info["html"] in (link or "") for link in links), \
-            f"search for {word!r} did not find {page_info['html']}: {links}"
+        ranks = [i for i, link in enumerate(links, start=1) if page_info["html"] in (link or "")]
+        assert ranks, f"search for {word!r} did not find {page_info['html']}: {links}"
+        assert ranks[0] <= 3, f"search for {word!r} ranks {page_info['html']} only {ranks[0]}th: {links}"
         assert not events["pageerror"] and not _own_console_errors(events, server)
     finally:
         context.close()
-    report.append(f"search.html?q={word}: found {page_info['html']} among {len(links)} results")
+    report.append(f"search.html?q={word}: found {page_info['html']} at rank {ranks[0]} of {len(links)} results")
