@@ -8,7 +8,7 @@ NB     ?=
 PARAMS ?=
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900 -p no:cacheprovider
 
-.PHONY: book test unit nbval quick execute run clean browser chromium workshop
+.PHONY: book test unit lint nbval quick execute run clean browser chromium workshop
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -28,6 +28,10 @@ test: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests -m "not browser"
+
+## make lint: ruff over the package, the tests, the tools and the notebooks (settings in pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 ## make browser: open every page of the built book (make book first) in headless Chromium; screenshots in _build/screenshots
 browser: $(STAMP) chromium

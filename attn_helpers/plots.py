@@ -7,6 +7,7 @@ import io
 
 import matplotlib.pyplot as plt
 import numpy as np
+import seaborn as sns
 from matplotlib.figure import Figure
 
 
@@ -25,18 +26,18 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     return buf.getvalue()
 
 
-def history(hist, title: str = "training curves") -> Figure:
-    """Train and validation loss per epoch, the restored epoch marked."""
-    fig, ax = new_figure((6, 3.2))
-    epochs = np.arange(1, len(hist.train_loss) + 1)
-    ax.plot(epochs, hist.train_loss, label="train")
-    ax.plot(epochs, hist.val_loss, label="validation")
+def history(hist, title: str = "training curves", ax=None) -> Figure:
+    """Train and validation loss per epoch (epoch 0: the starting weights), the restored epoch marked."""
+    fig, ax = new_figure((6, 3.2)) if ax is None else (ax.figure, ax)
+    epochs = np.arange(len(hist.val_loss))
+    ax.plot(epochs[1:], hist.train_loss[1:], marker=".", label="train")
+    ax.plot(epochs, hist.val_loss, marker=".", label="validation")
     ax.axvline(hist.best_epoch, color="grey", ls=":", label=f"restored (epoch {hist.best_epoch})")
     ax.set_yscale("log")
-    ax.set_xlabel("epoch")
+    ax.set_xlabel("epoch (0 = before training)")
     ax.set_ylabel("loss")
     ax.set_title(title)
-    ax.legend()
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -54,24 +55,27 @@ def forecast(t, truth, predictions: dict[str, np.ndarray], title: str = "forecas
     return fig
 
 
-def attention_heatmap(weights, x_labels=None, y_labels=None, title: str = "attention",
-                      xlabel: str = "key", ylabel: str = "query", ax=None) -> Figure:
-    """Heatmap of a (queries, keys) attention matrix, with a colour bar."""
-    weights = np.asarray(weights, dtype=float)
-    if weights.ndim != 2:
-        raise ValueError(f"weights must be 2-D (queries, keys), got shape {weights.shape}")
+def heatmap(matrix, x_labels=None, y_labels=None, title: str = "attention", xlabel: str = "key",
+            ylabel: str = "query", ax=None, annotate: bool = False, fmt: str = ".2f", cmap: str = "viridis",
+            vmin: float | None = 0.0, vmax: float | None = None, colorbar_label: str | None = None) -> Figure:
+    """A seaborn heatmap of a 2-D matrix (an attention map (queries, keys), a confusion matrix, ...).
+
+    ``annotate`` writes each cell's value with ``fmt``; labels default to the indices.
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2:
+        raise ValueError(f"matrix must be 2-D (rows, columns), got shape {matrix.shape}")
     if ax is None:
-        fig, ax = new_figure((max(4, 0.4 * weights.shape[1] + 2), max(3, 0.35 * weights.shape[0] + 1.5)))
+        rows, cols = matrix.shape
+        fig, ax = new_figure((min(12, max(4, 0.4 * cols + 2)), min(9, max(3, 0.35 * rows + 1.5))))
     else:
         fig = ax.figure
-    im = ax.imshow(weights, cmap="viridis", aspect="auto", vmin=0)
-    if x_labels is not None:
-        ax.set_xticks(range(len(x_labels)), x_labels, rotation=60, ha="right")
-    if y_labels is not None:
-        ax.set_yticks(range(len(y_labels)), y_labels)
+    sns.heatmap(matrix, ax=ax, cmap=cmap, vmin=vmin, vmax=vmax, annot=annotate, fmt=fmt,
+                xticklabels=x_labels if x_labels is not None else "auto",
+                yticklabels=y_labels if y_labels is not None else "auto",
+                cbar_kws={"label": colorbar_label} if colorbar_label else None)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    fig.colorbar(im, ax=ax, fraction=0.046)
     fig.tight_layout()
     return fig

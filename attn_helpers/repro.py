@@ -2,6 +2,9 @@
 
 Every notebook calls :func:`setup` in its first code cell. The CPU variables below are read by
 MKL, oneDNN and ATen when torch first uses them, so this module sets them *before* importing torch.
+numpy's own BLAS (OpenBLAS) picks its kernels by CPU and cannot be pinned the same way: its last
+bits may differ between machines, which is why the book shows floats at reader precision
+(:func:`attn_helpers.results.glue`). Its thread count is pinned with torch's.
 """
 import os
 import sys
@@ -23,6 +26,9 @@ import random  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
+
+_blas_limits = None  # kept alive: the limit holds while this object exists
 
 
 def seed_everything(seed: int) -> None:
@@ -52,6 +58,8 @@ def setup(seed: int = 0, threads: int = THREADS, device: str | None = None) -> t
     torch.use_deterministic_algorithms(True)
     torch.backends.cudnn.benchmark = False
     torch.set_num_threads(threads)
+    global _blas_limits
+    _blas_limits = threadpool_limits(limits=threads, user_api="blas")  # numpy's OpenBLAS
     try:
         torch.set_num_interop_threads(1)
     except RuntimeError:  # can only be set once per process, before any parallel work
@@ -68,8 +76,14 @@ def environment() -> dict[str, str]:
         "torch": torch.__version__,
         "numpy": np.__version__,
         "threads": str(torch.get_num_threads()),
+        "blas threads": ",".join(str(p["num_threads"]) for p in threadpool_info() if p["user_api"] == "blas"),
         **{name: os.environ.get(name, "") for name in CPU_NUMERIC_ENV},
     }
+
+
+def blas_kernels() -> str:
+    """The kernel family numpy's OpenBLAS chose for this CPU (e.g. 'Haswell', 'SkylakeX'): machine-dependent."""
+    return ",".join(sorted({str(p.get("architecture")) for p in threadpool_info() if p["user_api"] == "blas"}))
 
 
 def fingerprint(steps: int = 10) -> str:
@@ -106,7 +120,8 @@ def fingerprint_in_subprocess(threads: int = THREADS, env: dict[str, str] | None
 
     unknown = set(unset) - set(CPU_NUMERIC_ENV)
     if unknown:
-        raise ValueError(f"unset must name variables of CPU_NUMERIC_ENV {sorted(CPU_NUMERIC_ENV)}, got {sorted(unknown)}")
+        raise ValueError(f"unset must name variables of CPU_NUMERIC_ENV {sorted(CPU_NUMERIC_ENV)}, "
+                         f"got {sorted(unknown)}")
     code = (
         "import os\n"
         "import attn_helpers.repro as r\n"

@@ -1,6 +1,8 @@
-"""Metrics files, run-time records and the chapter's metrics table."""
+"""What a chapter publishes: glued numbers at reader precision, metrics and timing files, shown source."""
+import inspect
 import json
 import math
+import numbers
 import os
 import time
 from pathlib import Path
@@ -8,8 +10,13 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+MAX_DIGITS = 7  # the most significant digits a stored float may carry: the last bits differ between machines
 
-def _significant(x: float, digits: int = 6) -> float:
+
+def significant(x: float, digits: int = 6) -> float:
+    """``x`` rounded to ``digits`` significant digits (1 to MAX_DIGITS)."""
+    if not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
+        raise ValueError(f"digits must be an int in [1, {MAX_DIGITS}], got {digits!r}")
     return float(f"{x:.{digits}g}")
 
 
@@ -19,7 +26,7 @@ def save_metrics(stem: str, metrics: dict[str, float], results_dir: str | os.Pat
     for key, value in metrics.items():
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
             raise ValueError(f"metric {key!r} must be a finite number, got {value!r}")
-        clean[key] = value if isinstance(value, int) else _significant(value)
+        clean[key] = value if isinstance(value, int) else significant(value)
     path = Path(results_dir) / "metrics" / f"{stem}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(dict(sorted(clean.items())), indent=2) + "\n")
@@ -51,19 +58,52 @@ def save_runtime(stem: str, seconds: float, results_dir: str | os.PathLike = "."
     return path
 
 
-def glue(name: str, value, display: bool = False) -> None:
+def _reader_precision(value, digits: int):
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:  # numpy or torch scalar
+        value = value.item()
+    if isinstance(value, bool) or isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return significant(float(value), digits) if math.isfinite(value) else float(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_reader_precision(v, digits) for v in value)
+    return value
+
+
+def glue(name: str, value, digits: int = 6, display: bool = False) -> None:
     """Make ``value`` citable in the page's prose as ``{glue:text}`name:.3f` ``.
 
-    Uses myst-nb's ``glue`` (installed with the book); numpy scalars become plain Python numbers so
-    that format specs work. Without myst-nb (e.g. on Colab) it does nothing.
+    Floats (also numpy and torch scalars, and lists of them) are stored rounded to ``digits``
+    significant digits, never as a full repr: their last bits differ between machines. Without
+    myst-nb (e.g. on Colab) it does nothing.
     """
+    value = _reader_precision(value, digits)
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
         return
-    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
-        value = value.item()
     myst_glue(name, value, display=display)
+
+
+class SourceCode:
+    """Source code shown as a highlighted block: Markdown for the book and Jupyter, plain text elsewhere."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def _repr_markdown_(self) -> str:
+        return f"````python\n{self.source}\n````"
+
+    def __repr__(self) -> str:
+        return self.source
+
+
+def show(obj) -> SourceCode:
+    """The source of a helper (function, class or module), to display as the cell's value.
+
+    The book explains a helper by showing its code, so the code exists in one place only.
+    """
+    return SourceCode(inspect.getsource(obj).rstrip())
 
 
 def report_runtime(stem: str, start: float, results_dir: str | os.PathLike = ".") -> float:

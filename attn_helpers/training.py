@@ -1,4 +1,5 @@
-"""The one training loop every chapter uses: Adam by default, early stopping, best checkpoint restored."""
+"""The one training loop every chapter uses (Adam by default, early stopping, the best weights restored,
+the starting weights among the candidates), and batched prediction."""
 import copy
 import os
 import tempfile
@@ -39,21 +40,32 @@ class TensorBatches:
 
 @dataclass
 class History:
-    """Per-epoch losses (and optional validation metrics) of one :func:`fit` run."""
+    """Losses of one :func:`fit` run. Index 0 is the model before training (epoch 0: no train loss);
+    index i is epoch i."""
 
-    train_loss: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)  # [nan, epoch 1, epoch 2, ...]
+    val_loss: list[float] = field(default_factory=list)  # [start, epoch 1, epoch 2, ...]
     val_metrics: list[dict[str, float]] = field(default_factory=list)
-    best_epoch: int = 0  # 1-based epoch whose weights were restored
+    best_epoch: int = 0  # the epoch whose weights were restored; 0 = the starting weights were best
     stopped_early: bool = False
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.val_loss) - 1
+
+    @property
+    def left_start(self) -> bool:
+        """Did training find weights better (on validation) than the ones it started from?"""
+        return self.best_epoch > 0
 
     def log(self) -> str:
         """One line per epoch, deterministic, for a nbval-checked cell. ``*`` marks the restored epoch."""
         lines = []
-        for i, (tr, va) in enumerate(zip(self.train_loss, self.val_loss), start=1):
-            extra = "".join(f"  {k} {v:.4f}" for k, v in (self.val_metrics[i - 1] if self.val_metrics else {}).items())
+        for i, (tr, va) in enumerate(zip(self.train_loss, self.val_loss)):
+            extra = "".join(f"  {k} {v:.4f}" for k, v in (self.val_metrics[i] if self.val_metrics else {}).items())
             mark = " *" if i == self.best_epoch else ""
-            lines.append(f"epoch {i:3d}  train {tr:.6f}  val {va:.6f}{extra}{mark}")
+            train = "   (start)" if i == 0 else f"{tr:.6f}"
+            lines.append(f"epoch {i:3d}  train {train}  val {va:.6f}{extra}{mark}")
         return "\n".join(lines)
 
 
@@ -125,6 +137,9 @@ def fit(
 ) -> History:
     """Train ``model`` and restore the weights of the epoch with the lowest validation loss.
 
+    The model is validated before the first step (epoch 0), so when no epoch beats the starting
+    weights, those are restored and ``history.left_start`` is False.
+
     ``loss_fn(model, batch)`` returns the mean loss of one batch (a tuple of tensors).
     ``optimizer`` defaults to ``torch.optim.Adam(lr=lr)``; ``clip_grad(parameters)`` runs after
     ``backward``; ``val_metrics(model)`` adds per-epoch validation metrics to the history.
@@ -140,7 +155,18 @@ def fit(
     model.to(device)
     optimizer = optimizer or torch.optim.Adam(model.parameters(), lr=lr)
     history = History()
-    best_loss, best_state, waited = float("inf"), None, 0
+
+    def validate(train_loss: float) -> float:
+        history.train_loss.append(train_loss)
+        history.val_loss.append(evaluate_loss(model, val, loss_fn, device))
+        if val_metrics is not None:
+            history.val_metrics.append(val_metrics(model))
+        return history.val_loss[-1]
+
+    best_loss = validate(float("nan"))  # epoch 0: the starting weights are a candidate too
+    best_state, waited = copy.deepcopy(model.state_dict()), 0
+    if checkpoint_path is not None:
+        save_checkpoint(best_state, checkpoint_path)
     bar = tqdm(total=epochs, desc="epochs", disable=not progress, leave=False)
     for epoch in range(1, epochs + 1):
         model.train()
@@ -155,11 +181,7 @@ def fit(
             optimizer.step()
             total += loss.item() * len(batch[0])
             count += len(batch[0])
-        history.train_loss.append(total / count)
-        val_loss = evaluate_loss(model, val, loss_fn, device)
-        history.val_loss.append(val_loss)
-        if val_metrics is not None:
-            history.val_metrics.append(val_metrics(model))
+        val_loss = validate(total / count)
         bar.set_postfix(train=f"{total / count:.4g}", val=f"{val_loss:.4g}", refresh=False)
         bar.update(1)
         if val_loss < best_loss:
@@ -176,3 +198,35 @@ def fit(
     model.load_state_dict(best_state)
     model.eval()
     return history
+
+
+def _batched(inputs: tuple[torch.Tensor, ...], batch_size: int):
+    if not inputs:
+        raise ValueError("predict needs at least one input tensor")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    n = len(inputs[0])
+    for start in range(0, n, batch_size):
+        yield tuple(t[start:start + batch_size] for t in inputs)
+
+
+@torch.no_grad()
+def predict(model: nn.Module, *inputs: torch.Tensor, batch_size: int = 256,
+            device: torch.device | str | None = None) -> torch.Tensor:
+    """``model(*inputs)`` in eval mode without gradients, in batches along the first axis; on the CPU.
+
+    inputs (n, ...) -> predictions (n, ...)
+    """
+    model.eval()
+    device = device or next(model.parameters()).device
+    return torch.cat([model(*_to(batch, device)).cpu() for batch in _batched(inputs, batch_size)])
+
+
+@torch.no_grad()
+def predict_with_weights(model: nn.Module, *inputs: torch.Tensor, batch_size: int = 256,
+                         device: torch.device | str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """``model.forward_with_weights(*inputs)`` in batches: (predictions (n, ...), attention weights (n, ...))."""
+    model.eval()
+    device = device or next(model.parameters()).device
+    parts = [model.forward_with_weights(*_to(batch, device)) for batch in _batched(inputs, batch_size)]
+    return torch.cat([p.cpu() for p, _ in parts]), torch.cat([w.cpu() for _, w in parts])

@@ -12,6 +12,7 @@ stage() {
   "$@"
   echo "$name: $((SECONDS - start)) s" | tee -a _build/test-times.txt
 }
+stage "lint (ruff)" make --no-print-directory lint
 stage "nbval (exact re-execution)" make --no-print-directory nbval
 if git rev-parse --git-dir >/dev/null 2>&1; then
   stage "metrics files unchanged" git diff --exit-code --stat -- notebooks/metrics

@@ -226,7 +226,8 @@ def test_front_matter_page(browser, server, report, page_info):
         if tables.count():
             rows = tables.all_inner_texts()
             links = page.locator(".chapter-table a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-            assert len(rows) == len(CHAPTERS), f"{page_info['file']}: {len(rows)} chapter rows for {len(CHAPTERS)} chapters"
+            assert len(rows) == len(CHAPTERS), \
+                f"{page_info['file']}: {len(rows)} chapter rows for {len(CHAPTERS)} chapters"
             for chapter in CHAPTERS:
                 assert any(link.endswith(chapter["html"]) for link in links), f"no link to {chapter['html']}"
             headers = [h.strip().lower() for h in page.locator(".chapter-table thead th").all_inner_texts()]
@@ -251,7 +252,8 @@ def test_chapter_page(browser, server, report, page_info):
         seen = _check_common(page, events, server, page_info["file"])
         # title, and its chapter number (added by the book, so the notebook's heading carries none)
         assert seen["title"] == title, f"page title {seen['title']!r} is not the notebook's {title!r}"
-        assert not re.match(r"^\d+\.\s", title), f"{stem}: the heading {title!r} numbers itself; _toc.yml numbers chapters"
+        assert not re.match(r"^\d+\.\s", title), \
+            f"{stem}: the heading {title!r} numbers itself; _toc.yml numbers chapters"
         assert page.title().startswith(f"{page_info['chapter']}. {title}"), f"{stem}: <title> {page.title()!r}"
         assert seen["figures"] >= 1, f"{stem}: no figure on the page"
 
@@ -328,7 +330,8 @@ def test_search_finds_chapter(browser, server, report, page_info):
         results = page.locator("#search-results a")
         page.wait_for_function(
             "document.querySelector('#search-results') && "
-            "document.querySelector('#search-results').innerText.match(/Search finished|found \\d+ page|did not match/i)",
+            "document.querySelector('#search-results').innerText"
+            ".match(/Search finished|found \\d+ page|did not match/i)",
             timeout=TIMEOUT_MS,
         )
         links = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")

@@ -8,7 +8,9 @@ For every notebook in notebooks/:
 - the last code cell reports the run time, tagged `nbval-ignore-output` and `remove-input`, and its
   committed output is the "This chapter ran in N s" line;
 - every figure in the committed outputs is stored as an image, not only as '<Figure size ...>' text;
-- every widget shown in the committed outputs has its state stored, so it renders on the static page.
+- every widget shown in the committed outputs has its state stored, so it renders on the static page;
+- no glued float carries more than 7 significant digits, and no output prints a float's full repr
+  (their last digits differ between machines: numpy's BLAS picks its kernels by CPU).
 """
 import ast
 import json
@@ -21,7 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPOSITORY_URL = CONFIG["repository"]["url"]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [ROOT / "book" / "reproducibility.ipynb"]
+CHAPTERS = [p for p in NOTEBOOKS if p.parent.name == "notebooks"]
 # what must not run in a cell whose output nbval ignores
 METRIC_PRINTING = re.compile(r"save_metrics|metrics_table|history\.log|\.log\(\)|\bglue\(")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -55,13 +58,68 @@ def _assignments(source: str) -> dict:
     return values
 
 
-@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.fixture(params=CHAPTERS, ids=lambda p: p.stem)
 def nb(request):
     return json.loads(request.param.read_text())
 
 
+GLUED = "application/papermill.record/text/plain"
+FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?")
+MAX_GLUED_DIGITS = 7  # results.MAX_DIGITS
+FULL_REPR_DIGITS = 12  # a float printed with this many significant digits is a full repr, not a reading
+
+
+def significant_digits(number: str) -> int:
+    """Significant digits of a decimal literal as written: '0.001230' -> 4, '1.1683795551481253' -> 17."""
+    mantissa = re.split("[eE]", number.lstrip("-"))[0]
+    return len(mantissa.replace(".", "").lstrip("0"))
+
+
+def long_floats(outputs: list, glued_only: bool, limit: int) -> list[str]:
+    """Floats in the outputs written with more than ``limit`` significant digits."""
+    found = []
+    for out in outputs:
+        data = out.get("data", {})
+        texts = [data.get(GLUED, "")] if glued_only else [out.get("text", ""), data.get("text/plain", ""),
+                                                           data.get("text/html", ""), data.get("text/markdown", "")]
+        for text in texts:
+            text = "".join(text) if isinstance(text, list) else text
+            found += [f for f in FLOAT.findall(text) if significant_digits(f) > limit]
+    return found
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
+def any_nb(request):
+    return json.loads(request.param.read_text())
+
+
+def test_significant_digits_counts_what_is_written():
+    assert [significant_digits(s) for s in ["0.001230", "1.1683795551481253", "-12.5", "1.5e-07"]] == [4, 17, 3, 2]
+
+
+def test_the_digit_check_catches_a_planted_full_repr():
+    planted = [{"output_type": "display_data", "data": {GLUED: "1.1683795551481253", "text/plain": "1.168380"}}]
+    assert long_floats(planted, glued_only=True, limit=MAX_GLUED_DIGITS) == ["1.1683795551481253"]
+    assert long_floats([{"output_type": "stream", "text": "ratio 0.33333333333333331\n"}], False, FULL_REPR_DIGITS)
+    reader = [{"output_type": "display_data", "data": {GLUED: "1.16838"}},
+              {"output_type": "stream", "text": "1.168380"}]
+    assert long_floats(reader, True, MAX_GLUED_DIGITS) == long_floats(reader, False, FULL_REPR_DIGITS) == []
+
+
+def test_glued_floats_are_stored_at_reader_precision(any_nb):
+    for i, cell in enumerate(_code_cells(any_nb)):
+        found = long_floats(cell.get("outputs", []), glued_only=True, limit=MAX_GLUED_DIGITS)
+        assert not found, f"code cell {i} glues {found[0]}: more than {MAX_GLUED_DIGITS} significant digits"
+
+
+def test_no_output_prints_a_full_precision_float(any_nb):
+    for i, cell in enumerate(_code_cells(any_nb)):
+        found = long_floats(cell.get("outputs", []), glued_only=False, limit=FULL_REPR_DIGITS - 1)
+        assert not found, f"code cell {i} prints {found[0]}: round it to what a reader needs"
+
+
 def test_there_are_chapters():
-    assert NOTEBOOKS, "no notebooks in notebooks/"
+    assert CHAPTERS, "no notebooks in notebooks/"
 
 
 def test_repository_url_is_set_once():
@@ -77,7 +135,8 @@ def test_first_cell_installs_from_the_repository_and_sets_up(nb):
         urls = re.findall(r"git\+(https://[^\s\"'@#]+)", line)
         assert urls == [REPOSITORY_URL], f"installs from {urls}, not the repository URL of _config.yml {REPOSITORY_URL}"
         assert "requirements" not in line and not re.search(r"\btorch\b", line), f"the install touches torch: {line!r}"
-        assert line.startswith((" ", "\t")), f"the install must be conditional (only when attn_helpers is missing): {line!r}"
+        assert line.startswith((" ", "\t")), \
+            f"the install must be conditional (only when attn_helpers is missing): {line!r}"
     assert re.search(r"find_spec\(\s*[\"']attn_helpers[\"']\s*\)\s+is\s+None", first), \
         "the install is not guarded by importlib.util.find_spec('attn_helpers') is None"
     setup = re.search(r"repro\.setup\(", first)
@@ -110,7 +169,8 @@ def test_last_cell_reports_the_run_time(nb):
     assert {"nbval-ignore-output", "remove-input"} <= set(_tags(last)), \
         "the run-time cell must be tagged nbval-ignore-output and remove-input"
     text = "".join("".join(o.get("text", "")) for o in last.get("outputs", []) if o.get("output_type") == "stream")
-    assert re.search(r"This chapter ran in \d+ s on ", text), "the committed run-time line is missing (run make execute)"
+    assert re.search(r"This chapter ran in \d+ s on ", text), \
+        "the committed run-time line is missing (run make execute)"
 
 
 def test_figures_are_images(nb):

@@ -16,6 +16,11 @@ def test_setup_pins_threads_determinism_and_environment():
     for name, value in repro.CPU_NUMERIC_ENV.items():
         assert os.environ[name] == value
     assert repro.environment()["threads"] == str(repro.THREADS)
+    from threadpoolctl import threadpool_info
+
+    blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas and set(blas) == {repro.THREADS}  # numpy's BLAS is pinned with torch
+    assert repro.blas_kernels()
 
 
 def test_seed_everything_makes_draws_repeat():

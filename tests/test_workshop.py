@@ -146,7 +146,9 @@ def test_student_copy(copies, path):
 
     # the copy still runs top to bottom: no kept cell uses a name that only a solution cell defined
     defined_outside = set().union(*(_assigned(src) for src in kept)) if kept else set()
-    only_in_solutions = set().union(*(_assigned(_source(c)) for c in solution_cells)) - defined_outside if solution_cells else set()
+    assigned_in_solutions = set().union(*(_assigned(_source(c)) for c in solution_cells)) if solution_cells else set()
+    only_in_solutions = assigned_in_solutions - defined_outside
     used_later = set().union(*(_used(src) for src in kept)) if kept else set()
-    assert not (only_in_solutions & used_later), \
-        f"{path.name}: cells after the solutions use {sorted(only_in_solutions & used_later)}, defined only in solutions"
+    assert not (only_in_solutions & used_later), (
+        f"{path.name}: cells after the solutions use {sorted(only_in_solutions & used_later)}, "
+        "defined only in solutions")

@@ -87,7 +87,8 @@ def chapter_notebooks() -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="chapter notebooks (default: notebooks/[0-9]*.ipynb)")
-    parser.add_argument("--out", type=Path, default=ROOT / "workshop", help="folder for the copies (default: workshop/)")
+    parser.add_argument("--out", type=Path, default=ROOT / "workshop",
+                        help="folder for the copies (default: workshop/)")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or chapter_notebooks()
     if not notebooks:

@@ -1,0 +1,1 @@
+"""Chapter 4: a GRU encoder-decoder with Bahdanau attention that reverses word order."""
