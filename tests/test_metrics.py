@@ -5,7 +5,7 @@ import torch
 from attn_helpers import metrics
 
 
-def test_rmse_and_mse():
+def test_rmse_is_the_root_of_mse_and_shapes_must_match():
     assert metrics.rmse([0.0, 0.0], [3.0, 4.0]) == pytest.approx(np.sqrt(12.5))
     assert metrics.mse([0.0, 0.0], [3.0, 4.0]) == pytest.approx(12.5)
     with pytest.raises(ValueError, match="same shape"):

@@ -8,7 +8,7 @@ from attn_helpers import plots
 from attn_helpers.training import History
 
 
-def test_plot_helpers_return_figures():
+def test_history_draws_validation_from_epoch_0_and_training_from_epoch_1():
     hist = History(train_loss=[float("nan"), 1.0, 0.5], val_loss=[2.0, 1.2, 0.6], best_epoch=2)
     fig = plots.history(hist)
     assert isinstance(fig, Figure)

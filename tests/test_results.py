@@ -20,7 +20,7 @@ def test_save_metrics_rejects_values_that_are_not_finite_numbers(tmp_path, value
         results.save_metrics("demo", {"x": value}, tmp_path)
 
 
-def test_metrics_table_and_runtime(tmp_path):
+def test_metrics_table_is_sorted_and_the_runtime_is_kept_to_a_tenth_of_a_second(tmp_path):
     table = results.metrics_table({"z": 1.0, "a": 2.0})
     assert list(table.index) == ["a", "z"] and table["value"].tolist() == [2.0, 1.0]
     path = results.save_runtime("demo", 12.345, tmp_path)

@@ -39,7 +39,7 @@ def test_every_chapter_has_metrics_targets_and_a_reference(stem):
 
 
 @pytest.mark.parametrize("stem, expression", list(targets()))
-def test_quality_target(stem, expression):
+def test_chapter_meets_its_quality_target(stem, expression):
     metrics = load(stem)
     assert eval(expression, {"__builtins__": {"abs": abs, "min": min, "max": max}}, dict(metrics)), \
         f"{expression} fails with " + ", ".join(f"{k}={v}" for k, v in metrics.items() if k in expression)

@@ -134,7 +134,7 @@ def _fit_with_widget_bar(monkeypatch, **kwargs):
     return history, bars[0]
 
 
-def test_unfinished_widget_bar_is_red_without_the_fix():
+def test_tqdm_draws_a_widget_bar_closed_short_of_its_total_in_red():
     # the tqdm behaviour that _close_progress works around: closing short of the total means 'danger'
     bar = widget_tqdm(total=10, leave=False)
     bar.update(3)
@@ -155,20 +155,20 @@ def test_early_stopping_closes_the_bar_complete(monkeypatch):
     assert bar.container.layout.visibility == "hidden"  # leave=False: closed and hidden
 
 
-def test_full_run_closes_the_bar(monkeypatch):
+def test_a_full_run_closes_the_bar_complete(monkeypatch):
     history, bar = _fit_with_widget_bar(monkeypatch, epochs=3, lr=1e-2, patience=5)
     assert not history.stopped_early and history.epochs_run == 3
     progress = bar.container.children[1]
     assert progress.bar_style != "danger" and progress.value == progress.max == 3
 
 
-def test_progress_false_shows_no_bar(monkeypatch):
+def test_progress_false_disables_the_bar(monkeypatch):
     history, bar = _fit_with_widget_bar(monkeypatch, epochs=2, progress=False)
     assert bar.disable and history.epochs_run == 2
 
 
 @pytest.mark.parametrize("epochs_run", [1, 4])
-def test_close_progress_on_a_console_bar(epochs_run):
+def test_close_progress_cuts_a_console_bar_to_the_epochs_run(epochs_run):
     from tqdm import tqdm as console_tqdm
 
     bar = console_tqdm(total=10, disable=True)

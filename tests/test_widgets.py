@@ -21,6 +21,6 @@ def test_explorer_redraws_when_a_control_changes():
     assert explorer.values() == {"n": 4}
 
 
-def test_explorer_needs_a_control():
+def test_explorer_without_controls_is_rejected():
     with pytest.raises(ValueError, match="at least one control"):
         Explorer(draw)
