@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from attn_helpers.forecasting.data import FEATURES, known_lag_task, trend_season_noise
+from attn_helpers.forecasting.data import FEATURES, known_lag_task, trend_season, trend_season_noise
 
 
 def test_shapes_splits_and_features():
@@ -51,6 +51,14 @@ def test_seeded():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         known_lag_task(**kwargs)
+
+
+def test_trend_season_noise_is_the_noise_free_signal_plus_the_drawn_noise():
+    y = trend_season_noise(300, slope=0.02, amplitude=1.5, period=40, sigma=0.2, seed=5)
+    residual = y - trend_season(np.arange(300), slope=0.02, amplitude=1.5, period=40)
+    np.testing.assert_allclose(residual, np.random.default_rng(5).normal(0.0, 0.2, 300), atol=1e-12)
+    with pytest.raises(ValueError, match="period"):
+        trend_season(np.arange(3), period=0)
 
 
 def test_trend_season_noise_is_seeded_and_has_the_stated_noise():
