@@ -121,8 +121,10 @@ def exact_match_by_length(tables: dict, train_max_len: int = 10, title: str = "e
         ax.plot(table.index, table["exact_match"], marker="o", color=f"C{i}", label=name)
         if {"low", "high"} <= set(table.columns):
             ax.fill_between(table.index, table["low"], table["high"], color=f"C{i}", alpha=0.2, lw=0)
-    ax.axvspan(train_max_len + 0.5, max(t.index.max() for t in tables.values()) + 0.5, color="grey", alpha=0.12,
-               label="longer than any training sentence")
+    longest = max(t.index.max() for t in tables.values())
+    if longest > train_max_len:
+        ax.axvspan(train_max_len + 0.5, longest + 0.5, color="grey", alpha=0.12,
+                   label="longer than any training sentence")
     ax.set_xlabel("sentence length (words)")
     ax.set_ylabel("test exact match")
     ax.set_ylim(-0.03, 1.03)

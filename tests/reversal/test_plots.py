@@ -45,6 +45,9 @@ def test_exact_match_by_length_draws_one_line_per_model_and_the_seed_band():
     ax = fig.axes[0]
     assert [line.get_label() for line in ax.lines] == ["a", "b"]
     assert len(ax.collections) == 1  # only "a" has a band
+    assert len(ax.patches) == 1  # lengths 11 and over are shaded as longer than any training sentence
+    within = reversal_plots.exact_match_by_length({"a": table.loc[[9, 10]]})
+    assert len(within.axes[0].patches) == 0
 
 
 def test_explorer_updates_on_typed_sentences():
