@@ -1,13 +1,10 @@
-import ipywidgets
 import pytest
 import torch
 import torch.nn.functional as F
 
-from attn_helpers import widgets
+from attn_helpers.attention import swap_weights
 from attn_helpers.reversal import data as reversal
-from attn_helpers.reversal import metrics as reversal_metrics
 from attn_helpers.reversal import model as seq2seq
-from attn_helpers.reversal import plots as reversal_plots
 from attn_helpers.reversal.data import EOS, PAD, SOS, Vocabulary
 
 
@@ -81,7 +78,8 @@ def test_decoder_step_uses_additive_attention_with_the_padding_mask():
 def test_teacher_forcing_reads_the_previous_reference_token():
     model = small_model(2)
     src, tgt = batch()
-    logits, weights = model(src, tgt)
+    logits, weights = model.forward_with_weights(src, tgt)
+    torch.testing.assert_close(model(src, tgt), logits)  # forward is the prediction alone
     assert logits.shape == (2, tgt.shape[1] - 1, len(Vocabulary()))
     assert weights.shape == (2, tgt.shape[1] - 1, src.shape[1])
     # step by step by hand: step k reads tgt[:, k]
@@ -96,13 +94,13 @@ def test_miswired_model_reads_the_token_it_must_predict():
     good, bad = small_model(3), small_model(3, seq2seq.MiswiredSeq2Seq)
     assert torch.equal(good.decoder_inputs(tgt), tgt[:, :-1])
     assert torch.equal(bad.decoder_inputs(tgt), tgt[:, 1:])  # the target itself: a leak
-    assert not torch.allclose(good(src, tgt)[0], bad(src, tgt)[0])
+    assert not torch.allclose(good(src, tgt), bad(src, tgt))
 
 
 def test_sequence_loss_ignores_padding():
     model = small_model(4)
     src, tgt = batch()
-    logits, _ = model(src, tgt)
+    logits = model(src, tgt)
     ref = tgt[:, 1:]
     keep = ref != PAD
     expected = F.cross_entropy(logits[keep], ref[keep])
@@ -112,8 +110,9 @@ def test_sequence_loss_ignores_padding():
 def test_greedy_decode_feeds_back_its_own_state_and_token_and_stops_at_eos():
     model = small_model(5)
     src, _ = batch()
-    tokens, weights = seq2seq.greedy_decode(model, src, max_steps=6)
+    tokens, weights = seq2seq.greedy_decode_with_weights(model, src, max_steps=6)
     assert tokens.shape[1] <= 6 and weights.shape[:2] == tokens.shape
+    assert torch.equal(seq2seq.greedy_decode(model, src, max_steps=6), tokens)
     keys, state = model.encoder(src)
     token = torch.full((2,), SOS)
     for k in range(tokens.shape[1]):  # the same loop written out, without the stop logic
@@ -134,65 +133,110 @@ def test_greedy_decode_of_a_model_that_always_says_eos_stops_after_one_step():
         model.decoder.out.weight.zero_()
         model.decoder.out.bias.zero_()
         model.decoder.out.bias[EOS] = 1.0
-    tokens, _ = seq2seq.greedy_decode(model, batch()[0])
+    tokens = seq2seq.greedy_decode(model, batch()[0])
     assert tokens.tolist() == [[EOS], [EOS]]
     with pytest.raises(ValueError, match="max_steps must be >= 1"):
         seq2seq.greedy_decode(model, batch()[0], max_steps=0)
 
 
-def test_sequence_scores_on_hand_made_outputs():
-    _, tgt = batch()  # references: "sat cat the <eos>" and "old slow fast ran dog <eos>"
-    ref = tgt[:, 1:]
-    perfect = ref.clone()
-    assert reversal_metrics.sequence_scores(perfect, tgt) == {"exact_match": 1.0, "token_accuracy": 1.0}
-    wrong = perfect.clone()
-    wrong[1, 0] = wrong[1, 1]  # one wrong word in the second sentence (6 tokens), 10 tokens in all
-    assert reversal_metrics.sequence_scores(wrong, tgt) == {"exact_match": 0.5, "token_accuracy": 0.9}
-    longer = torch.cat([perfect[:, :4], torch.full((2, 4), EOS)], 1)  # first sentence ok, second cut
-    longer[0, 4:] = PAD
-    scores = reversal_metrics.sequence_scores(longer, tgt)
-    assert scores["exact_match"] == 0.5
+def test_erased_attention_spreads_one_over_t_on_the_real_tokens():
+    model = small_model(7)
+    src, tgt = batch()
+    _, weights = swap_weights(model).forward_with_weights(src, tgt)
+    torch.testing.assert_close(weights[0], torch.tensor([[0.25] * 4 + [0.0] * 2] * weights.shape[1]))
+    torch.testing.assert_close(weights[1], torch.full_like(weights[1], 1 / 6))
+    assert not torch.equal(model.forward_with_weights(src, tgt)[1], weights)  # the original keeps its attention
 
 
-def test_alignment_rate_counts_mirrored_argmax():
-    src, _ = batch()  # 3 and 5 words
-    steps = 6
-    perfect = torch.zeros(2, steps, src.shape[1])
-    for b, n in enumerate([3, 5]):
-        for k in range(n):
-            perfect[b, k, n - 1 - k] = 1.0
-        perfect[b, n:, n] = 1.0  # <eos> steps look at <eos>: not counted
-    assert reversal_metrics.alignment_rate(perfect, src) == 1.0
-    shifted = perfect.roll(1, dims=2)
-    assert reversal_metrics.alignment_rate(shifted, src) == 0.0
-    half = perfect.clone()
-    half[1, :, :] = 0
-    half[1, :, 0] = 1.0  # second sentence always looks at its first word: right only at its last step
-    assert reversal_metrics.alignment_rate(half, src) == pytest.approx((3 + 1) / 8)
+def test_padded_encoder_reads_the_padding_and_the_packed_one_does_not():
+    torch.manual_seed(0)
+    encoder = seq2seq.PaddedEncoder(len(Vocabulary()), 8, 12)
+    src, _ = batch()  # the 3-word sentence has 2 padding tokens, the 5-word one none
+    keys, final = encoder(src)
+    alone_keys, alone_final = encoder(src[:1, :4])
+    assert not torch.allclose(final[0], alone_final[0])  # the state after the padding is another state
+    assert not torch.allclose(keys[0, :4], alone_keys[0])  # the backward half of the keys read the padding
+    torch.testing.assert_close(keys[0, :4, :6], alone_keys[0, :, :6])  # the forward half reads it only later
+    longest_keys, longest_final = encoder(src[1:])
+    torch.testing.assert_close(final[1], longest_final[0])  # a sentence without padding is unchanged
+    packed = seq2seq.Encoder(len(Vocabulary()), 8, 12)
+    packed.load_state_dict(encoder.state_dict())
+    torch.testing.assert_close(packed(src[:1, :4])[1], alone_final)  # without padding the two agree
 
 
-def test_uniform_attention_spreads_over_real_steps():
+def test_padded_model_starts_from_the_same_weights_as_the_packed_one():
+    good, padded = small_model(9), small_model(9, seq2seq.PaddedSeq2Seq)
+    assert isinstance(padded.encoder, seq2seq.PaddedEncoder) and type(good.encoder) is seq2seq.Encoder
+    for (name, p), (other, q) in zip(good.state_dict().items(), padded.state_dict().items()):
+        assert name == other and torch.equal(p, q)
+
+
+def test_model_without_attention_sees_only_the_final_state():
+    model = small_model(10, seq2seq.Seq2SeqWithoutAttention)
+    src, tgt = batch()
+    logits = model(src, tgt)
+    assert logits.shape == (2, tgt.shape[1] - 1, len(Vocabulary()))
+    assert not hasattr(model, "forward_with_weights")
+    _, final = model.encoder(src)
+    state = final
+    for k in range(tgt.shape[1] - 1):  # every step: the reference token and the same final state, nothing else
+        step_logits, state = model.decoder(tgt[:, k], state, final)
+        torch.testing.assert_close(logits[:, k], step_logits)
+    with pytest.raises(ValueError, match="has no attention weights"):
+        seq2seq.greedy_decode_with_weights(model, src)
+    assert seq2seq.greedy_decode(model, src).shape[0] == 2
+
+
+def test_length_groups_split_by_real_tokens():
     src, _ = batch()
-    keys = torch.randn(2, src.shape[1], 4)
-    context, weights = seq2seq.UniformAttention()(None, keys, src != PAD)
-    torch.testing.assert_close(weights[0], torch.tensor([0.25] * 4 + [0.0] * 2))
-    torch.testing.assert_close(context[0], keys[0, :4].mean(0))
+    groups = seq2seq.length_groups(src)
+    assert list(groups) == [4, 6] and groups[4].tolist() == [0] and groups[6].tolist() == [1]
 
 
-def test_explorer_updates_on_typed_sentences():
-    draw = reversal_plots.explorer_draw(small_model(7), Vocabulary())
-    text = ipywidgets.Text(value="the cat sat")
-    explorer = widgets.Explorer(draw, sentence=text)
-    first_image, first_caption = explorer.image.value, explorer.caption.value
-    assert "Input: the cat sat" in first_caption and "Reference: sat cat the" in first_caption
-    text.value = "the big dog ran"
-    assert explorer.image.value != first_image and "Reference: ran dog big the" in explorer.caption.value
-    text.value = "the zebra <b>"
-    assert "Notice" in explorer.caption.value and "zebra" in explorer.caption.value
-    assert "Input: the zebra &lt;b&gt;" in explorer.caption.value  # typed text is escaped, not rendered
-    text.value = "   "
-    assert "Empty input" in explorer.caption.value
-    text.value = " ".join(["cat"] * 12)
-    assert "longer than any training sentence" in explorer.caption.value
-    text.value = " ".join(["cat"] * 31)
-    assert "Too long" in explorer.caption.value
+def sentences_of_mixed_lengths():
+    return reversal.reversal_tensors(reversal.random_sentences(12, 2, 6, seed=4), Vocabulary())
+
+
+def test_unpadded_decoding_is_decoding_each_sentence_alone():
+    model = small_model(11, seq2seq.PaddedSeq2Seq)
+    src, _ = sentences_of_mixed_lengths()
+    tokens = seq2seq.greedy_decode_unpadded(model, src, max_steps=9)
+    for i, row in enumerate(src):
+        alone = seq2seq.greedy_decode(model, row[row != PAD][None], max_steps=9)[0]
+        assert tokens[i, :len(alone)].tolist() == alone.tolist()
+        assert torch.all(tokens[i, len(alone):] == PAD)
+
+
+def test_padding_changes_nothing_for_the_packed_model():
+    model = small_model(12)
+    src, tgt = sentences_of_mixed_lengths()
+    padded = seq2seq.greedy_decode(model, src)
+    unpadded = seq2seq.greedy_decode_unpadded(model, src)
+    assert torch.equal(F.pad(padded, (0, unpadded.shape[1] - padded.shape[1]), value=PAD), unpadded)
+    padded_loss = float(seq2seq.sequence_loss(model, (src, tgt)).detach())
+    assert seq2seq.unpadded_loss(model, src, tgt) == pytest.approx(padded_loss, rel=1e-5)
+
+
+def test_unpadded_loss_is_the_token_mean_over_sentences_run_alone():
+    model = small_model(13, seq2seq.PaddedSeq2Seq)
+    src, tgt = sentences_of_mixed_lengths()
+    total, count = 0.0, 0
+    for s, t in zip(src, tgt):
+        s, t = s[s != PAD][None], t[t != PAD][None]
+        total += float(seq2seq.sequence_loss(model, (s, t)).detach()) * (t.shape[1] - 1)
+        count += t.shape[1] - 1
+    assert seq2seq.unpadded_loss(model, src, tgt) == pytest.approx(total / count, rel=1e-5)
+    padded = float(seq2seq.sequence_loss(model, (src, tgt)).detach())
+    assert abs(seq2seq.unpadded_loss(model, src, tgt) - padded) > 1e-3  # this model reads the padding
+
+
+@pytest.mark.parametrize("cls, attention", [(seq2seq.Seq2Seq, True), (seq2seq.Seq2SeqWithoutAttention, False)])
+def test_shape_walkthrough_names_every_tensor_with_its_shape(cls, attention):
+    src, tgt = batch()
+    rows = dict(seq2seq.shape_walkthrough(small_model(14, cls), src, tgt))
+    assert rows["keys h_j (encoder outputs)"] == (2, src.shape[1], 12)
+    assert rows["GRU input [E y_0; c_1]"] == (2, 8 + 12)
+    assert rows["all steps: logits"] == (2, tgt.shape[1] - 1, len(Vocabulary()))
+    assert ("weights a_1j" in rows) == attention
+    if attention:
+        assert rows["all steps: weights"] == (2, tgt.shape[1] - 1, src.shape[1])
