@@ -151,3 +151,26 @@ def test_bad_sections_raise(loc, length, match):
 def test_negative_tolerance_raises():
     with pytest.raises(ValueError, match="tolerance"):
         metrics.pointing_game(np.full((1, 40), 1 / 40), np.array([0]), np.array([3]), tolerance=-1)
+
+
+def test_auc_difference_is_the_difference_of_the_aucs_with_an_interval_around_it():
+    labels, scores = labels_and_scores(6, n=400)
+    weaker = scores + np.random.default_rng(7).normal(0, 2.0, len(scores))
+    result = metrics.auc_difference(labels, scores, weaker, n_boot=300)
+    assert result["difference"] == pytest.approx(metrics.roc_auc(labels, scores) - metrics.roc_auc(labels, weaker))
+    assert result["ci_low"] < result["difference"] < result["ci_high"]
+    assert result["ci_low"] > 0  # the noisier scores rank worse, and 400 series are enough to see it
+    assert metrics.auc_difference(labels, scores, weaker, n_boot=300) == result  # seeded
+
+
+def test_auc_difference_of_a_scorer_with_itself_is_exactly_zero():
+    labels, scores = labels_and_scores(8)
+    assert metrics.auc_difference(labels, scores, scores, n_boot=100) == {"difference": 0.0, "ci_low": 0.0,
+                                                                          "ci_high": 0.0}
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(n_boot=10), "n_boot"), (dict(confidence=1.0), "confidence")])
+def test_auc_difference_rejects_bad_settings(kwargs, match):
+    labels, scores = labels_and_scores(9)
+    with pytest.raises(ValueError, match=match):
+        metrics.auc_difference(labels, scores, scores, **kwargs)
