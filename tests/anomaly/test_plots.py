@@ -45,6 +45,23 @@ def test_phase_after_turn():
     np.testing.assert_allclose(phase[[1, 3]], [90, 45], atol=2)
 
 
+def test_architecture_draws_the_three_models_with_their_shapes():
+    fig = anomaly_plots.architecture(hidden=16, attention_size=32, time=500, features=2)
+    assert [ax.get_title() for ax in fig.axes] == ["BiLSTM + attention", "BiLSTM + mean pooling",
+                                                   "BiLSTM + max pooling"]
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert texts.count("(500, 2)") == 3 and texts.count("(500, 32): $h_t$") == 3
+    assert "(500,): $\\alpha$" in texts and texts.count("(32,): $c$") == 3
+
+
+def test_training_curves_has_one_panel_per_history():
+    from attn_helpers.training import History
+    hist = History(train_loss=[float("nan"), 0.5, 0.3], val_loss=[0.69, 0.4, 0.35], best_epoch=2)
+    fig = anomaly_plots.training_curves({"a": hist, "b": hist, "c": hist, "d": hist}, ncols=3)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["a", "b", "c", "d"] and len(fig.axes) == 6
+
+
 def test_plots_return_figures(data_and_outputs):
     data, probs, weights = data_and_outputs
     i = int(np.flatnonzero(data.labels)[0])
