@@ -97,7 +97,7 @@ def test_fold_constant_query_rejects_a_query_free_module_and_a_batch_of_queries(
         fold_constant_query(AdditiveAttention(8, 6, 4), torch.randn(2, 8))
 
 
-def test_learns_a_small_flat_section_task():
+def test_training_halves_the_loss_on_a_small_flat_section_task():
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny tensors: one thread is fastest, and immune to a busy machine
     try:

@@ -34,7 +34,7 @@ def test_aligned_attention_matches_a_loop():
         anomaly_plots.aligned_attention(weights, anchor[:3])
 
 
-def test_phase_after_turn():
+def test_phase_after_turn_is_0_at_a_turn_and_90_at_a_zero_crossing():
     x = np.linspace(0, 2 * np.pi, 500)
     freq = np.array([1.0, 1.0, 2.0, 3.0])
     # steps nearest to: the first peak (x = pi/2), the zero crossing after it, a trough of freq 2, 45 deg past a turn
@@ -62,7 +62,7 @@ def test_training_curves_has_one_panel_per_history():
     assert [ax.get_title() for ax in visible] == ["a", "b", "c", "d"] and len(fig.axes) == 6
 
 
-def test_plots_return_figures(data_and_outputs):
+def test_every_chapter_plot_returns_a_figure(data_and_outputs):
     data, probs, weights = data_and_outputs
     i = int(np.flatnonzero(data.labels)[0])
     figs = [
