@@ -2,7 +2,7 @@
 
 A series is ``amp * sin(freq * x)`` on ``n_points`` points of x in [0, 2 pi]. An anomalous series
 holds the value at index ``loc`` for the next ``length`` points (a flat section). A section that
-would run past the last point ends there, as in the seed; ``length`` reports the flat points that
+would run past the last point ends there, as in the blog post; ``length`` reports the flat points that
 lie inside the series.
 """
 from dataclasses import dataclass
@@ -52,6 +52,28 @@ def _check_range(name: str, value, low_limit: float, high_limit: float, integer:
     return lo, hi
 
 
+def _check_dataset_args(n_series, n_points, amp_range, freq_range, freq_step, anomaly_fraction, loc_range,
+                        length_range, length_step, noise) -> None:
+    if not isinstance(n_series, (int, np.integer)) or n_series < 1:
+        raise ValueError(f"n_series must be an int >= 1, got {n_series!r}")
+    if not isinstance(n_points, (int, np.integer)) or n_points < 2:
+        raise ValueError(f"n_points must be an int >= 2, got {n_points!r}")
+    amp_lo, _ = _check_range("amp_range", amp_range, 0.0, np.inf)
+    if amp_lo <= 0:
+        raise ValueError(f"amp_range must be positive, got {amp_range}")
+    _check_range("freq_range", freq_range, 0.0, np.inf)
+    if not freq_step > 0:
+        raise ValueError(f"freq_step must be > 0, got {freq_step}")
+    if not 0.0 <= anomaly_fraction <= 1.0:
+        raise ValueError(f"anomaly_fraction must be in [0, 1], got {anomaly_fraction}")
+    _check_range("loc_range", loc_range, 0, n_points, integer=True)
+    _check_range("length_range", length_range, 1, n_points, integer=True)
+    if not isinstance(length_step, (int, np.integer)) or length_step < 1:
+        raise ValueError(f"length_step must be an int >= 1, got {length_step!r}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+
+
 def sine_anomaly_dataset(
     n_series: int = 10_000,
     n_points: int = 500,
@@ -72,25 +94,9 @@ def sine_anomaly_dataset(
     loc uniform on the integers in [loc_range[0], loc_range[1]); length uniform on
     length_range[0], +length_step, ... below length_range[1]; then N(0, noise^2) on every point.
     """
-    if not isinstance(n_series, (int, np.integer)) or n_series < 1:
-        raise ValueError(f"n_series must be an int >= 1, got {n_series!r}")
-    if not isinstance(n_points, (int, np.integer)) or n_points < 2:
-        raise ValueError(f"n_points must be an int >= 2, got {n_points!r}")
-    amp_lo, amp_hi = _check_range("amp_range", amp_range, 0.0, np.inf)
-    if amp_lo <= 0:
-        raise ValueError(f"amp_range must be positive, got {amp_range}")
-    freq_lo, freq_hi = _check_range("freq_range", freq_range, 0.0, np.inf)
-    if not freq_step > 0:
-        raise ValueError(f"freq_step must be > 0, got {freq_step}")
-    if not 0.0 <= anomaly_fraction <= 1.0:
-        raise ValueError(f"anomaly_fraction must be in [0, 1], got {anomaly_fraction}")
-    loc_lo, loc_hi = _check_range("loc_range", loc_range, 0, n_points, integer=True)
-    len_lo, len_hi = _check_range("length_range", length_range, 1, n_points, integer=True)
-    if not isinstance(length_step, (int, np.integer)) or length_step < 1:
-        raise ValueError(f"length_step must be an int >= 1, got {length_step!r}")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise}")
-
+    _check_dataset_args(n_series, n_points, amp_range, freq_range, freq_step, anomaly_fraction, loc_range,
+                        length_range, length_step, noise)
+    (amp_lo, amp_hi), (freq_lo, freq_hi), (len_lo, len_hi) = amp_range, freq_range, length_range
     rng = np.random.default_rng(seed)
     x = np.linspace(0.0, 2.0 * np.pi, n_points)
     amp = rng.uniform(amp_lo, amp_hi, n_series)
@@ -100,7 +106,7 @@ def sine_anomaly_dataset(
 
     labels = np.zeros(n_series, dtype=np.int64)
     labels[rng.permutation(n_series)[: int(round(anomaly_fraction * n_series))]] = 1
-    loc = np.where(labels == 1, rng.integers(int(loc_lo), int(loc_hi), n_series), -1)
+    loc = np.where(labels == 1, rng.integers(int(loc_range[0]), int(loc_range[1]), n_series), -1)
     drawn = rng.choice(np.arange(int(len_lo), int(len_hi), length_step), n_series)
     length = np.where(labels == 1, np.minimum(drawn, n_points - loc), 0)
     for i in np.flatnonzero(labels):
@@ -131,7 +137,7 @@ def first_difference(series: np.ndarray) -> np.ndarray:
 
 
 def longest_flat_run(series: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
-    """The rule-based baseline: the longest run of consecutive steps with ``|d[t]| <= tolerance``
+    """The rule for exact data: the longest run of consecutive steps with ``|d[t]| <= tolerance``
     (t >= 1), per series: (n, points) -> (n,) int."""
     if tolerance < 0:
         raise ValueError(f"tolerance must be >= 0, got {tolerance}")
@@ -142,6 +148,27 @@ def longest_flat_run(series: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
         run = np.where(flat[:, t], run + 1, 0)
         longest = np.maximum(longest, run)
     return longest
+
+
+def _check_window(window: int, points: int) -> None:
+    if not isinstance(window, (int, np.integer)) or not 2 <= window <= points:
+        raise ValueError(f"window must be an int in [2, {points}] (the series length), got {window!r}")
+
+
+def min_rolling_std(series: np.ndarray, window: int = 20) -> np.ndarray:
+    """The rule for noisy data: the smallest standard deviation of the values over any ``window``
+    consecutive steps, per series: (n, points) -> (n,). A flat section leaves only the noise there.
+
+    A low value means "anomalous"; score a series with ``-min_rolling_std(...)``.
+    """
+    series = np.asarray(series, dtype=np.float64)
+    _check_window(window, series.shape[1])
+    centred = series - series.mean(axis=1, keepdims=True)  # smaller sums, less cancellation
+    s1 = np.cumsum(np.pad(centred, ((0, 0), (1, 0))), axis=1)
+    s2 = np.cumsum(np.pad(centred ** 2, ((0, 0), (1, 0))), axis=1)
+    mean = (s1[:, window:] - s1[:, :-window]) / window  # (n, points - window + 1)
+    var = (s2[:, window:] - s2[:, :-window]) / window - mean ** 2
+    return np.sqrt(np.maximum(var, 0.0)).min(axis=1)  # rounding can leave a variance of -1e-17, not below
 
 
 def standardise_each(series: np.ndarray) -> np.ndarray:

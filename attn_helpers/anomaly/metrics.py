@@ -139,3 +139,32 @@ def argmax_zone(weights, loc, length, radius: int = 5) -> np.ndarray:
     weights, loc, length = _section_args(weights, loc, length)
     zones = section_zones(loc, length, weights.shape[1], radius)
     return zones[np.arange(len(weights)), weights.argmax(axis=1)]
+
+
+def _check_interval(n_boot: int, confidence: float) -> None:
+    if not isinstance(n_boot, int) or n_boot < 100:
+        raise ValueError(f"n_boot must be an int >= 100, got {n_boot!r}")
+    if not 0.5 <= confidence < 1.0:
+        raise ValueError(f"confidence must be in [0.5, 1), got {confidence}")
+
+
+def auc_difference(labels, scores_a, scores_b, n_boot: int = 2000, confidence: float = 0.95,
+                   seed: int = 0) -> dict[str, float]:
+    """ROC AUC of scores a minus ROC AUC of scores b on the same series, with a paired bootstrap interval.
+
+    Each resample draws the series with replacement within each class (so both classes are always
+    there), the same draws for a and b. labels, scores_a, scores_b (n,) -> difference, ci_low, ci_high.
+    """
+    labels, scores_a = _labels_and_scores(labels, scores_a)
+    _, scores_b = _labels_and_scores(labels, scores_b)
+    _check_interval(n_boot, confidence)
+    rng = np.random.default_rng(seed)
+    positives, negatives = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+    differences = np.empty(n_boot)
+    for b in range(n_boot):
+        index = np.r_[rng.choice(negatives, len(negatives)), rng.choice(positives, len(positives))]
+        differences[b] = roc_auc(labels[index], scores_a[index]) - roc_auc(labels[index], scores_b[index])
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(differences, [tail, 1 - tail])
+    return {"difference": roc_auc(labels, scores_a) - roc_auc(labels, scores_b),
+            "ci_low": float(low), "ci_high": float(high)}

@@ -1,11 +1,70 @@
-"""Chapter 3's figures: series with their attention, ROC curves, attention around the flat section's
-boundaries, and the draw function of the test-series explorer. Each plot returns the Figure."""
+"""Chapter 3's figures: the models' architecture, training curves, series with their attention, ROC curves,
+attention around the flat section's boundaries, and the draw function of the test-series explorer.
+Each plot returns the Figure."""
 import html
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..plots import new_figure
+from ..plots import history, new_figure
+
+_BOX = dict(boxstyle="round,pad=0.35", lw=1)
+_COLOURS = {"data": "#eeeeee", "lstm": "#cfe2f3", "attention": "#fde9c9", "pool": "#e2f0d9", "head": "#ead1dc"}
+
+
+def _stack(ax, x: float, boxes: list[tuple[str, str, str]], top: float = 0.95, step: float = 0.135) -> None:
+    """Boxes ``(text, output shape, colour key)`` from top to bottom at ``x``; each arrow carries the shape
+    of the tensor that leaves the box above it."""
+    ys = [top - i * step for i in range(len(boxes))]
+    for (text, _, colour), y in zip(boxes, ys):
+        ax.text(x, y, text, ha="center", va="center", fontsize=8.5, bbox={**_BOX, "fc": _COLOURS[colour]})
+    for (_, shape, _), y0, y1 in zip(boxes, ys[:-1], ys[1:]):
+        ax.annotate("", xy=(x, y1 + 0.04), xytext=(x, y0 - 0.04), arrowprops=dict(arrowstyle="->", lw=1))
+        ax.text(x + 0.03, (y0 + y1) / 2, shape, ha="left", va="center", fontsize=7.5, color="dimgrey",
+                family="monospace")
+
+
+def architecture(hidden: int, attention_size: int, time: int = 500, features: int = 2) -> Figure:
+    """The three classifiers side by side, with the shape of the tensor on every arrow (the batch axis
+    left out): a bidirectional LSTM, then additive attention, mean pooling or max pooling, then a linear head."""
+    fig, axes = new_figure((11, 5.4), 1, 3)
+    encoder = [("input: the series and its difference", f"({time}, {features})", "data"),
+               (f"bidirectional LSTM, {hidden} units each way", f"({time}, {2 * hidden}): $h_t$", "lstm")]
+    head = [("linear head", "(): the logit", "head"), ("sigmoid: p(anomalous)", "", "head")]
+    branches = {
+        "BiLSTM + attention": [
+            (f"scores $e_t = v^T\\tanh(W_k h_t + b)$\n($W_k$: {2 * hidden} x {attention_size}, $v$: {attention_size})",
+             f"({time},): $e$", "attention"),
+            ("softmax over time", f"({time},): $\\alpha$", "attention"),
+            ("context $c = \\Sigma_t\\,\\alpha_t h_t$", f"({2 * hidden},): $c$", "attention")],
+        "BiLSTM + mean pooling": [("mean over time: $c = \\Sigma_t\\, h_t\\,/\\,T$\n(every step weighs 1/T)",
+                                   f"({2 * hidden},): $c$", "pool")],
+        "BiLSTM + max pooling": [("max over time: $c_j = \\mathrm{max}_t\\, h_{tj}$\n(each feature's largest value)",
+                                  f"({2 * hidden},): $c$", "pool")],
+    }
+    for ax, (title, middle) in zip(axes, branches.items()):
+        ax.set_axis_off()
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_title(title, fontsize=10)
+        _stack(ax, 0.5, encoder + middle + head)
+    fig.tight_layout()
+    return fig
+
+
+def training_curves(histories: dict, ncols: int = 3, title: str = "") -> Figure:
+    """One panel of train and validation loss per named ``training.History`` (epoch 0: before training)."""
+    nrows = -(-len(histories) // ncols)
+    fig, axes = new_figure((4 * ncols, 2.6 * nrows), nrows, ncols, squeeze=False)
+    for ax, (name, hist) in zip(axes.flat, histories.items()):
+        history(hist, title=name, ax=ax)
+        ax.set_xlabel("epoch")
+    for ax in axes.flat[len(histories):]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
 
 
 def series_with_attention(series, weights=None, loc: int = -1, length: int = 0, probability: float | None = None,

@@ -10,7 +10,7 @@ def default_data():
     return sa.sine_anomaly_dataset()
 
 
-def test_default_distribution_is_seed_001s(default_data):
+def test_default_distribution_is_the_blog_posts(default_data):
     d = default_data
     assert d.series.shape == (10_000, 500) and d.series.dtype == np.float32
     assert d.labels.sum() == 5_000
@@ -43,7 +43,7 @@ def test_series_are_sines_with_one_flat_section(default_data):
         assert d.section_mask()[i].sum() == d.length[i]
 
 
-def test_seeded():
+def test_same_seed_same_series_other_seed_other_series():
     a, b, c = (sa.sine_anomaly_dataset(200, seed=s) for s in (3, 3, 4))
     np.testing.assert_array_equal(a.series, b.series)
     assert not np.array_equal(a.series, c.series)
@@ -58,7 +58,7 @@ def test_split_is_70_10_20_disjoint_and_seeded(default_data):
     assert not np.array_equal(sa.split(default_data, seed=1)[2].series, test.series)
 
 
-def test_harder_variant():
+def test_harder_variant_has_small_fast_waves_short_sections_and_the_stated_noise():
     d = sa.sine_anomaly_dataset(400, seed=1, **sa.HARDER)
     anomalous = d.labels == 1
     assert d.amp.min() >= 0.5 and d.amp.max() <= 2 and d.freq.min() >= 2 and d.freq.max() <= 10
@@ -106,7 +106,7 @@ def test_first_difference_is_zero_exactly_inside_a_flat_section():
     assert np.all(diff[i, d.loc[i] + 1: d.loc[i] + d.length[i]] == 0)
 
 
-def test_longest_flat_run():
+def test_longest_flat_run_counts_equal_neighbours_and_finds_every_section():
     series = np.array([[0, 1, 1, 1, 2, 2, 3], [5, 4, 3, 2, 1, 0, -1], [1, 1, 1, 1, 1, 1, 1.0]])
     np.testing.assert_array_equal(sa.longest_flat_run(series), [2, 0, 6])
     np.testing.assert_array_equal(sa.longest_flat_run(series, tolerance=1.0), [6, 6, 6])
@@ -118,7 +118,30 @@ def test_longest_flat_run():
         sa.longest_flat_run(series, tolerance=-1)
 
 
-def test_model_inputs():
+def test_min_rolling_std_matches_a_loop_over_windows():
+    rng = np.random.default_rng(0)
+    series = rng.normal(size=(4, 30)) + 100.0  # an offset: the cumulative sums must not lose the digits
+    expected = [min(np.std(row[t:t + 7]) for t in range(30 - 7 + 1)) for row in series]
+    np.testing.assert_allclose(sa.min_rolling_std(series, window=7), expected, rtol=1e-9)
+    np.testing.assert_allclose(sa.min_rolling_std(series, window=30), series.std(axis=1), rtol=1e-9)
+
+
+def test_min_rolling_std_is_about_the_noise_level_on_a_noisy_flat_section():
+    d = sa.sine_anomaly_dataset(400, seed=1, **sa.HARDER)
+    score = sa.min_rolling_std(d.series, window=20)
+    anomalous = d.labels == 1
+    # the smallest of many windows' standard deviations lies a little below the noise's
+    assert 0.5 * sa.HARDER["noise"] < np.median(score[anomalous]) < sa.HARDER["noise"]
+    assert np.median(score[~anomalous]) > 2 * sa.HARDER["noise"]
+
+
+@pytest.mark.parametrize("window", [1, 31, 2.5])
+def test_min_rolling_std_rejects_a_window_outside_the_series(window):
+    with pytest.raises(ValueError, match=r"window must be an int in \[2, 30\]"):
+        sa.min_rolling_std(np.zeros((2, 30)), window=window)
+
+
+def test_model_inputs_are_the_standardised_series_and_its_scaled_difference():
     d = sa.sine_anomaly_dataset(30, seed=0)
     scale = sa.difference_scale(d.series)
     both, value_only = sa.model_inputs(d.series, scale), sa.model_inputs(d.series, scale, with_difference=False)

@@ -1,4 +1,4 @@
-"""Classification and localisation metrics of attn_helpers.metrics (Chapter 3), checked against sklearn
+"""Classification and localisation metrics of attn_helpers.anomaly.metrics, checked against sklearn
 and against loops written out by hand."""
 import numpy as np
 import pytest
@@ -79,7 +79,7 @@ def test_nothing_predicted_positive_gives_zero_precision_and_f1():
     (lambda: metrics.classification_report([0, 1], [0.2, 0.5], threshold=1.0), "threshold"),
     (lambda: metrics.confusion_matrix([0, 1], [1, 1, 0]), "same shape"),
 ])
-def test_bad_input_raises(call, match):
+def test_bad_labels_scores_and_thresholds_raise_a_clear_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
 
@@ -114,7 +114,7 @@ def test_pointing_game_strict_and_with_tolerance():
     np.testing.assert_array_equal(metrics.pointing_game(weights, loc, length, tolerance=1), [True, True, True, False])
 
 
-def test_argmax_zone():
+def test_argmax_zone_sorts_peaks_into_start_inside_end_and_outside():
     weights = np.zeros((5, 60))
     weights[np.arange(5), [12, 8, 30, 41, 55]] = 1.0
     zones = metrics.argmax_zone(weights, np.full(5, 10), np.full(5, 30), radius=5)  # section 10..39, end at 40
@@ -143,11 +143,34 @@ def test_section_zones_match_argmax_zone_of_one_hot_weights():
     ([35], [10], "every section"), ([0], [0], "every section"), ([-1], [3], "every section"),
     ([0, 1], [3, 3], "weights must be"),
 ])
-def test_bad_sections_raise(loc, length, match):
+def test_sections_outside_the_series_are_rejected(loc, length, match):
     with pytest.raises(ValueError, match=match):
         metrics.attention_mass_in_section(np.full((1, 40), 1 / 40), np.array(loc), np.array(length))
 
 
-def test_negative_tolerance_raises():
+def test_a_negative_pointing_game_tolerance_is_rejected():
     with pytest.raises(ValueError, match="tolerance"):
         metrics.pointing_game(np.full((1, 40), 1 / 40), np.array([0]), np.array([3]), tolerance=-1)
+
+
+def test_auc_difference_is_the_difference_of_the_aucs_with_an_interval_around_it():
+    labels, scores = labels_and_scores(6, n=400)
+    weaker = scores + np.random.default_rng(7).normal(0, 2.0, len(scores))
+    result = metrics.auc_difference(labels, scores, weaker, n_boot=300)
+    assert result["difference"] == pytest.approx(metrics.roc_auc(labels, scores) - metrics.roc_auc(labels, weaker))
+    assert result["ci_low"] < result["difference"] < result["ci_high"]
+    assert result["ci_low"] > 0  # the noisier scores rank worse, and 400 series are enough to see it
+    assert metrics.auc_difference(labels, scores, weaker, n_boot=300) == result  # seeded
+
+
+def test_auc_difference_of_a_scorer_with_itself_is_exactly_zero():
+    labels, scores = labels_and_scores(8)
+    assert metrics.auc_difference(labels, scores, scores, n_boot=100) == {"difference": 0.0, "ci_low": 0.0,
+                                                                          "ci_high": 0.0}
+
+
+@pytest.mark.parametrize("kwargs, match", [(dict(n_boot=10), "n_boot"), (dict(confidence=1.0), "confidence")])
+def test_auc_difference_rejects_bad_settings(kwargs, match):
+    labels, scores = labels_and_scores(9)
+    with pytest.raises(ValueError, match=match):
+        metrics.auc_difference(labels, scores, scores, **kwargs)

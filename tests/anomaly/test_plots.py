@@ -34,7 +34,7 @@ def test_aligned_attention_matches_a_loop():
         anomaly_plots.aligned_attention(weights, anchor[:3])
 
 
-def test_phase_after_turn():
+def test_phase_after_turn_is_0_at_a_turn_and_90_at_a_zero_crossing():
     x = np.linspace(0, 2 * np.pi, 500)
     freq = np.array([1.0, 1.0, 2.0, 3.0])
     # steps nearest to: the first peak (x = pi/2), the zero crossing after it, a trough of freq 2, 45 deg past a turn
@@ -45,7 +45,24 @@ def test_phase_after_turn():
     np.testing.assert_allclose(phase[[1, 3]], [90, 45], atol=2)
 
 
-def test_plots_return_figures(data_and_outputs):
+def test_architecture_draws_the_three_models_with_their_shapes():
+    fig = anomaly_plots.architecture(hidden=16, attention_size=32, time=500, features=2)
+    assert [ax.get_title() for ax in fig.axes] == ["BiLSTM + attention", "BiLSTM + mean pooling",
+                                                   "BiLSTM + max pooling"]
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert texts.count("(500, 2)") == 3 and texts.count("(500, 32): $h_t$") == 3
+    assert "(500,): $\\alpha$" in texts and texts.count("(32,): $c$") == 3
+
+
+def test_training_curves_has_one_panel_per_history():
+    from attn_helpers.training import History
+    hist = History(train_loss=[float("nan"), 0.5, 0.3], val_loss=[0.69, 0.4, 0.35], best_epoch=2)
+    fig = anomaly_plots.training_curves({"a": hist, "b": hist, "c": hist, "d": hist}, ncols=3)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["a", "b", "c", "d"] and len(fig.axes) == 6
+
+
+def test_every_chapter_plot_returns_a_figure(data_and_outputs):
     data, probs, weights = data_and_outputs
     i = int(np.flatnonzero(data.labels)[0])
     figs = [
