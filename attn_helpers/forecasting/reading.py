@@ -157,11 +157,16 @@ class RandomKRemoved(TopKRemoved):
         return super().removed(draws, mask)
 
 
+def _per(part: float, whole: float) -> float:
+    """part / whole, with x / 0 = inf for x > 0 (and 0 for x <= 0)."""
+    return part / whole if whole > 0 else (float("inf") if part > 0 else 0.0)
+
+
 def _erasure_summary(clean: float, top: float, random: float) -> dict[str, float]:
     top_increase, random_increase = top - clean, random - clean
-    ratio = top_increase / random_increase if random_increase > 0 else float("inf")
     return {"rmse": clean, "rmse_top_k": top, "rmse_random_k": random, "increase_top_k": top_increase,
-            "increase_random_k": random_increase, "ratio": ratio}
+            "increase_random_k": random_increase, "relative_increase_top_k": _per(top_increase, clean),
+            "relative_increase_random_k": _per(random_increase, clean), "ratio": _per(top_increase, random_increase)}
 
 
 def _check_repeats(repeats: int) -> None:
@@ -175,8 +180,8 @@ def weight_erasure_test(model: nn.Module, forecast: Callable[[nn.Module], np.nda
     (:class:`TopKRemoved`), then ``k`` random ones (:class:`RandomKRemoved`, ``repeats`` seeded draws).
 
     ``forecast(model)`` returns that model's forecasts, shaped like ``targets``. Returns the RMSEs, the
-    increase of each over the clean RMSE, ``ratio`` = top-k increase / random-k increase (inf when
-    random removal does not raise the error) and ``rmse_uniform``: every weight set to 1/T.
+    increase of each over the clean RMSE (also relative to it), ``ratio`` = top-k increase / random-k
+    increase (inf when only the top-k removal raises the error) and ``rmse_uniform``: every weight 1/T.
     """
     _check_k(k)
     _check_repeats(repeats)

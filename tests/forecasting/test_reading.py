@@ -67,6 +67,7 @@ def test_occlusion_test_on_a_model_that_uses_exactly_two_steps():
     np.testing.assert_allclose(result["rmse_top_k"], np.sqrt(np.mean(y ** 2)))  # both terms erased
     assert result["increase_top_k"] > 3 * result["increase_random_k"] > 0  # random steps rarely hit 3 or 39
     np.testing.assert_allclose(result["ratio"], result["increase_top_k"] / result["increase_random_k"])
+    assert result["relative_increase_top_k"] == np.inf  # the clean RMSE is 0 here
     # attention that points at irrelevant steps does no better than chance
     bad = np.zeros((500, 40))
     bad[:, [0, 1]] = 0.5
