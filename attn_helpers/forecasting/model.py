@@ -129,7 +129,7 @@ class AttentionPoolingForecaster(nn.Module):
         position ``w . p_t`` (time,) (zeros without position vectors) and the bias ``b`` (scalar)."""
         w, b = self.pool.score.weight[0], self.pool.score.bias[0]
         states = self.states(x)
-        position = torch.zeros(x.shape[1]) if self.position is None else self.position @ w
+        position = torch.zeros(x.shape[1], device=x.device) if self.position is None else self.position @ w
         return {"content": states @ w - position, "position": position, "bias": b}
 
 

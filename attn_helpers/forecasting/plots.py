@@ -167,17 +167,24 @@ def score_parts(parts_by_task: dict, n_windows: int = 20) -> Figure:
     return fig
 
 
-def self_attention_map(weights, title: str = "self-attention map of one test window") -> Figure:
+def self_attention_map(weights, lag: int | None = None, title: str = "self-attention map of one test window"
+                       ) -> Figure:
     """One window's T x T self-attention map (rows: queries, columns: keys), labelled in steps before
-    the target. weights (T, T)."""
+    the target; with ``lag`` (steps before the target) that key's column is marked. weights (T, T)."""
     w = as_weights(weights)
     if w.ndim != 2 or w.shape[0] != w.shape[1]:
         raise ValueError(f"weights must be a (T, T) map, got shape {w.shape}")
     window = len(w)
-    labels = [f"{a}" if a in (window, 1) or a % 5 == 0 else "" for a in hours_ago(window)]
+    if lag is not None and not 1 <= lag <= window:
+        raise ValueError(f"lag must be in [1, {window}] (steps before the target), got {lag}")
+    labels = [f"{a}" if a in (window, 1) or a % 6 == 0 else "" for a in hours_ago(window)]
     fig, ax = new_figure((6.5, 5.2))
-    return heatmap(w, x_labels=labels, y_labels=labels, title=title, xlabel="key: steps before the target",
-                   ylabel="query: steps before the target", ax=ax, colorbar_label="attention weight")
+    heatmap(w, x_labels=labels, y_labels=labels, title=title, xlabel="key: steps before the target",
+            ylabel="query: steps before the target", ax=ax, colorbar_label="attention weight")
+    if lag is not None:
+        ax.axvline(window - lag + 0.5, color="red", ls=":", lw=1.2, label=f"the window's lag ({lag})")
+        ax.legend(fontsize=8, loc="lower left")
+    return fig
 
 
 # --- profiles and the window explorer ----------------------------------------------------------------

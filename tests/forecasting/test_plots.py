@@ -93,10 +93,14 @@ def test_score_parts_draws_one_panel_per_model():
 
 
 def test_self_attention_map_labels_queries_and_keys_in_steps_before_the_target():
-    fig = forecast_plots.self_attention_map(np.full((30, 30), 1 / 30))
+    fig = forecast_plots.self_attention_map(np.full((30, 30), 1 / 30), lag=7)
     ax = fig.axes[0]
     assert ax.get_xlabel().startswith("key") and ax.get_ylabel().startswith("query")
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[0] == "30" and labels[-1] == "1"
+    marked = [line for line in ax.get_lines() if "lag" in line.get_label()]
+    assert marked and marked[0].get_xdata()[0] == 30 - 7 + 0.5  # the column of the key 7 steps back
     with pytest.raises(ValueError, match="T, T"):
         forecast_plots.self_attention_map(np.full((3, 4), 0.25))
+    with pytest.raises(ValueError, match="lag"):
+        forecast_plots.self_attention_map(np.full((4, 4), 0.25), lag=5)
