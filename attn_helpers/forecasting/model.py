@@ -1,4 +1,4 @@
-"""Chapters 1 and 2's forecasters: an LSTM, and the LSTM with attention pooling or self-attention.
+"""Chapters 1 and 2's forecasters: an LSTM, and an encoder with attention pooling or self-attention.
 
 Models with attention follow the book's contract: ``forward(x)`` returns the forecast,
 ``forward_with_weights(x)`` returns ``(forecast, weights)``.
@@ -57,7 +57,6 @@ class SelfAttentionGAP(nn.Module):
         return (out * keep).sum(dim=1) / keep.sum(dim=1), weights
 
 
-
 class LSTMForecaster(nn.Module):
     """LSTM over the window, then a linear head on the last hidden state.
 
@@ -74,33 +73,64 @@ class LSTMForecaster(nn.Module):
         return self.head(out[:, -1])
 
 
-class AttentionPoolingForecaster(nn.Module):
-    """LSTM returning every step, attention pooling over the steps, then a linear head (Chapter 2).
+def _check_encoder(encoder: str, num_layers: int) -> None:
+    if encoder not in ("lstm", "linear"):
+        raise ValueError(f"encoder must be 'lstm' or 'linear', got {encoder!r}")
+    if num_layers < 1 or (encoder == "linear" and num_layers != 1):
+        raise ValueError(f"num_layers must be >= 1 (and 1 for the linear encoder), got {num_layers}")
 
-    With ``window=T`` a learned vector per position is added to each step's state before pooling,
-    so the scores can depend on how long ago a step was; without it only the LSTM state can tell.
+
+class AttentionPoolingForecaster(nn.Module):
+    """An encoder over the window, attention pooling over its steps, then a head (Chapter 2).
+
+    ``encoder="lstm"``: an LSTM (``num_layers`` deep) whose state at step t has read steps 1..t;
+    ``encoder="linear"``: one linear map per step, so state t holds step t alone.
+    With ``window=T`` a learned vector ``p_t`` per position is added to each state before pooling,
+    so the scores can depend on how long ago a step was. The head is linear, or an MLP with
+    ``head_hidden`` ReLU layers.
     x (batch, time, features) -> (batch, horizon); :meth:`forward_with_weights` also gives the
     attention weights (batch, time).
     """
 
-    def __init__(self, input_size: int = 1, hidden_size: int = 64, horizon: int = 1, window: int | None = None):
+    def __init__(self, input_size: int = 1, hidden_size: int = 64, horizon: int = 1, window: int | None = None,
+                 encoder: str = "lstm", num_layers: int = 1, head_hidden: tuple[int, ...] = ()):
         super().__init__()
-        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True)
+        _check_encoder(encoder, num_layers)
+        if encoder == "lstm":
+            self.lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        else:
+            self.embed = nn.Linear(input_size, hidden_size)
         self.position = nn.Parameter(torch.zeros(window, hidden_size)) if window else None
         self.pool = AttentionPooling(hidden_size)
-        self.head = nn.Linear(hidden_size, horizon)
+        sizes = (hidden_size, *head_hidden)
+        layers = [m for a, b in zip(sizes, sizes[1:]) for m in (nn.Linear(a, b), nn.ReLU())]
+        last = nn.Linear(sizes[-1], horizon)
+        self.head = nn.Sequential(*layers, last) if layers else last
+
+    def states(self, x: torch.Tensor) -> torch.Tensor:
+        """What the pooling reads: x (batch, time, features) -> h_t + p_t (batch, time, hidden)."""
+        states = self.lstm(x)[0] if hasattr(self, "lstm") else self.embed(x)  # (batch, time, hidden)
+        if self.position is None:
+            return states
+        if x.shape[1] != len(self.position):
+            raise ValueError(f"x must have {len(self.position)} time steps (the window), got {x.shape[1]}")
+        return states + self.position
 
     def forward_with_weights(self, x: torch.Tensor):
-        states, _ = self.lstm(x)  # (batch, time, hidden)
-        if self.position is not None:
-            if x.shape[1] != len(self.position):
-                raise ValueError(f"x must have {len(self.position)} time steps (the window), got {x.shape[1]}")
-            states = states + self.position
-        pooled, weights = self.pool(states)
+        pooled, weights = self.pool(self.states(x))  # (batch, hidden), (batch, time)
         return self.head(pooled), weights
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.forward_with_weights(x)[0]
+
+    @torch.no_grad()
+    def score_parts(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The score ``w . (h_t + p_t) + b`` split into its parts: content ``w . h_t`` (batch, time),
+        position ``w . p_t`` (time,) (zeros without position vectors) and the bias ``b`` (scalar)."""
+        w, b = self.pool.score.weight[0], self.pool.score.bias[0]
+        states = self.states(x)
+        position = torch.zeros(x.shape[1], device=x.device) if self.position is None else self.position @ w
+        return {"content": states @ w - position, "position": position, "bias": b}
 
 
 class SelfAttentionGAPForecaster(nn.Module):

@@ -1,23 +1,28 @@
-"""A real hourly series that ships inside a PyPI package and loads offline (Chapter 2)."""
+"""Observed series that ship inside a PyPI package and load offline (Chapter 2).
+
+Both come with ``pmdarima`` (its ``datasets`` module reads files installed with the package).
+"""
 import pandas as pd
 
 
-def seattle_hourly_temperatures() -> tuple[pd.Series, pd.DatetimeIndex]:
-    """Hourly temperatures in Seattle during 2010 (degrees Fahrenheit), from the copy of the file that
-    the ``vega_datasets`` package installs (``local_data``: no download).
+def taylor_demand() -> pd.Series:
+    """Half-hourly electricity demand in England and Wales (megawatts), Monday 5 June to Sunday
+    27 August 2000: 12 weeks, 4,032 observations, with a daily (48) and a weekly (336) period.
 
-    The file has 8,759 rows; one hour is missing (the spring clock change). The series is put on a
-    regular hourly index and the missing hours are filled by linear interpolation.
-    -> (series, the timestamps that were filled)
+    The package gives the values only; the half-hourly timestamps are put on from the dates it states.
     """
-    from vega_datasets import local_data
+    from pmdarima.datasets import load_taylor
 
-    frame = local_data.seattle_temps()
-    series = frame.set_index("date")["temp"].astype(float).sort_index()
-    if series.index.has_duplicates:
-        raise ValueError("the Seattle file holds duplicate timestamps; expected one row per hour")
-    hourly = series.asfreq("h")
-    filled = hourly.index[hourly.isna()]
-    hourly = hourly.interpolate(method="linear")
-    hourly.name = "temperature (F)"
-    return hourly, filled
+    values = load_taylor()
+    index = pd.date_range("2000-06-05 00:00", periods=len(values), freq="30min")
+    return pd.Series(values, index=index, name="demand (MW)")
+
+
+def msft_close(start: str | None = None) -> pd.Series:
+    """Daily closing price of Microsoft stock (US dollars, adjusted for splits), one value per trading
+    day from 13 March 1986 to 10 November 2017; from ``start`` (a date) on when given."""
+    from pmdarima.datasets import load_msft
+
+    frame = load_msft()
+    close = pd.Series(frame["Close"].to_numpy(float), index=pd.DatetimeIndex(frame["Date"]), name="close (USD)")
+    return close if start is None else close[close.index >= pd.Timestamp(start)]

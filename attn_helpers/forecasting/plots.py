@@ -1,13 +1,193 @@
-"""Chapters 1 and 2's figures: attention profiles over the window and the window explorer's view."""
+"""Chapters 1 and 2's figures: the models drawn, attention profiles over the window, the windows x
+lags map, the parts of the pooling score, and the window explorer's view."""
 from typing import Callable
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..metrics import as_numpy, normalized_entropy
-from ..plots import new_figure
+from ..plots import heatmap, new_figure
 from .reading import as_weights, hours_ago, top_steps
 
+# --- the models, drawn ------------------------------------------------------------------------------
+
+ARCHITECTURES = ("last_step", "mean_pooling", "attention_pooling", "positions", "linear_encoder", "self_attention")
+_COLUMNS = np.array([1.0, 2.4, 3.8, 5.2, 6.6])  # x of the drawn steps 1, 2, 3, ..., T
+_STEP_LABELS = ("1", "2", "3", r"\cdots", "T")
+_EXAMPLE_WEIGHTS = np.array([0.08, 0.46, 0.1, 0.06, 0.3])
+
+
+def _node(ax, x, y, text, width=1.0, height=0.55, color="#dbe9f6", fontsize=9, alpha=1.0):
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.03",
+                                fc=color, ec="black", lw=0.8, alpha=alpha))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, alpha=max(alpha, 0.5))
+
+
+def _link(ax, start, end, color="black", alpha=1.0, lw=0.9):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9, color=color, lw=lw, alpha=alpha,
+                                 shrinkA=2, shrinkB=2))
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ARCHITECTURES:
+        raise ValueError(f"kind must be one of {ARCHITECTURES}, got {kind!r}")
+
+
+def architecture(kind: str) -> Figure:
+    """A diagram of one of the chapter's forecasters, from the window (bottom) to the forecast (top right).
+
+    kind: ``last_step`` (LSTM, head on h_T), ``mean_pooling`` (weights fixed at 1/T), ``attention_pooling``
+    (scores w . h_t + b), ``positions`` (h_t + p_t), ``linear_encoder`` (a linear map per step instead of
+    the LSTM, with positions), ``self_attention`` (a T x T map, then the mean over time).
+    """
+    _check_kind(kind)
+    fig, ax = new_figure((8, 4.4))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 8.2)
+    ax.axis("off")
+    linear = kind == "linear_encoder"
+    for x, t in zip(_COLUMNS, _STEP_LABELS):
+        _node(ax, x, 0.5, f"$x_{{{t}}}$", width=0.9, color="white")
+        _node(ax, x, 2.0, "linear" if linear else "LSTM", width=1.0, color="#f6e3c7")
+        _link(ax, (x, 0.8), (x, 1.7))
+    if not linear:
+        for a, b in zip(_COLUMNS, _COLUMNS[1:]):
+            _link(ax, (a + 0.5, 2.0), (b - 0.5, 2.0))
+    positions = kind in ("positions", "linear_encoder")
+    state = "h_{%s}+p_{%s}" if positions else "h_{%s}"
+    for i, (x, t) in enumerate(zip(_COLUMNS, _STEP_LABELS)):
+        faded = kind == "last_step" and i < len(_COLUMNS) - 1
+        _node(ax, x, 3.4, f"${state % ((t,) * state.count('%s'))}$", width=1.2, alpha=0.35 if faded else 1.0)
+        _link(ax, (x, 2.3), (x, 3.1), alpha=0.35 if faded else 1.0)
+        if positions:
+            _node(ax, x + 0.45, 2.75, f"$p_{{{t}}}$", width=0.45, height=0.35, color="#e4f2dc", fontsize=7)
+    head_at, pooled_at = (8.8, 7.4), (4.0, 7.4)
+    if kind == "last_step":
+        pooled_at = (_COLUMNS[-1], 5.6)
+        _link(ax, (_COLUMNS[-1], 3.7), pooled_at)
+        ax.text(_COLUMNS[-1] + 0.2, 4.6, "only the last state\n(it has read every step)", fontsize=8, va="center")
+        head_at = (8.8, 5.6)
+        _node(ax, *pooled_at, "$c = h_T$", width=1.2, color="#fde2e2")
+    elif kind == "self_attention":
+        _self_attention_panel(ax)
+        _node(ax, *pooled_at, r"$c = \frac{1}{T}\sum_i o_i$", width=2.2, color="#fde2e2")
+        _link(ax, (4.0, 6.55), (4.0, 7.1))
+    else:
+        _pooling_panel(ax, kind, positions)
+        text = {"mean_pooling": r"$c = \frac{1}{T}\sum_t h_t$", "attention_pooling": r"$c = \sum_t a_t h_t$"}.get(
+            kind, r"$c = \sum_t a_t (h_t+p_t)$")
+        _node(ax, *pooled_at, text, width=2.2, color="#fde2e2")
+    _node(ax, *head_at, r"head $\to \hat y$", width=1.6, color="#e8e0f3")
+    _link(ax, (pooled_at[0] + (0.6 if kind == "last_step" else 1.1), pooled_at[1]), (head_at[0] - 0.8, head_at[1]))
+    titles = {"last_step": "last-step LSTM", "mean_pooling": "uniform (mean) pooling",
+              "attention_pooling": "attention pooling", "positions": "attention pooling with position vectors",
+              "linear_encoder": "attention pooling over a per-step linear encoder",
+              "self_attention": "self-attention + global average pooling"}
+    ax.set_title(titles[kind], fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _pooling_panel(ax, kind: str, positions: bool) -> None:
+    """Scores, weights and the weighted sum, above the states."""
+    uniform = kind == "mean_pooling"
+    weights = np.full(len(_COLUMNS), 1 / len(_COLUMNS)) if uniform else _EXAMPLE_WEIGHTS
+    for x, t, w in zip(_COLUMNS, _STEP_LABELS, weights):
+        if not uniform:
+            _node(ax, x, 4.55, f"$s_{{{t}}}$", width=0.7, height=0.45, color="#fff6c9")
+            _link(ax, (x, 3.7), (x, 4.3))
+        base = 4.9 if not uniform else 4.0
+        ax.add_patch(FancyBboxPatch((x - 0.18, base), 0.36, 1.6 * w, boxstyle="square,pad=0", fc="#4c72b0", ec="none"))
+        ax.text(x + 0.25, base + 0.05, f"$a_{{{t}}}$", fontsize=8)
+        _link(ax, (x, base + 1.6 * w + 0.05), (4.0 + 0.15 * (x - 4.0), 7.1), color="grey", alpha=0.6, lw=0.7)
+    if uniform:
+        ax.text(7.4, 4.3, r"$a_t = 1/T$" + "\n(no scores)", fontsize=9, va="center")
+    else:
+        score = r"$s_t = w\cdot(h_t+p_t)+b$" if positions else r"$s_t = w\cdot h_t + b$"
+        ax.text(7.3, 4.55, score, fontsize=9, va="center")
+        ax.text(7.3, 5.5, r"$a_t = \mathrm{softmax}_t(s)$", fontsize=9, va="center")
+
+
+def _self_attention_panel(ax) -> None:
+    """A small T x T map (queries x keys) above the states, and the row outputs o_i."""
+    rng = np.random.default_rng(0)
+    grid = rng.dirichlet(np.ones(len(_COLUMNS)), size=len(_COLUMNS))
+    left, bottom, cell = 2.6, 4.1, 0.42
+    for i in range(len(_COLUMNS)):
+        for j in range(len(_COLUMNS)):
+            ax.add_patch(FancyBboxPatch((left + j * cell, bottom + (len(_COLUMNS) - 1 - i) * cell), cell, cell,
+                                        boxstyle="square,pad=0", fc=(0.3, 0.45, 0.69, grid[i, j]), ec="white"))
+    ax.text(left + 2.5 * cell, bottom - 0.15, "keys $j$", ha="center", va="top", fontsize=8)
+    ax.text(left - 0.15, bottom + 2.5 * cell, "queries $i$", ha="right", va="center", fontsize=8, rotation=90)
+    for x in _COLUMNS:
+        _link(ax, (x, 3.7), (left + 2.5 * cell, bottom), color="grey", alpha=0.4, lw=0.6)
+    ax.text(5.0, 5.1, r"$A = \mathrm{softmax}(QK^\top/\sqrt{d})$" + "\n" + r"$o_i = \sum_j A_{ij} v_j$",
+            fontsize=9, va="center")
+
+
+# --- what the weights and the scores show -----------------------------------------------------------
+
+def lag_map(weights, lags, n_windows: int = 60, title: str = "attention of each window, by steps before the target"
+            ) -> Figure:
+    """Windows x lags: each row one test window's weights (columns: steps before the target, oldest
+    left), rows sorted by the window's own lag, which is marked with a red dot. weights (n, T), lags (n,)."""
+    w, lags = as_weights(weights), np.asarray(lags)
+    if w.ndim != 2 or lags.shape != (len(w),):
+        raise ValueError(f"weights must be (windows, steps) and lags (windows,), got {w.shape} and {lags.shape}")
+    pick = np.linspace(0, len(w) - 1, min(n_windows, len(w))).astype(int)
+    order = pick[np.argsort(-lags[pick], kind="stable")]
+    window = w.shape[1]
+    ticks = [f"{a}" if a in (window, 1) or a % 6 == 0 else "" for a in hours_ago(window)]
+    fig, ax = new_figure((8, 4.6))
+    heatmap(w[order], x_labels=ticks, y_labels=False, title=title, xlabel="steps before the target",
+            ylabel=f"{len(order)} test windows, sorted by their lag", ax=ax, colorbar_label="attention weight")
+    ax.scatter(window - lags[order] + 0.5, np.arange(len(order)) + 0.5, s=6, color="red", label="the window's lag")
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def score_parts(parts_by_task: dict, n_windows: int = 20) -> Figure:
+    """For each named model: the position part ``w . p_t`` against steps before the target (line), and
+    the content part ``w . h_t`` of ``n_windows`` test windows (thin lines). parts: content (n, T), position (T,)."""
+    fig, axes = new_figure((4.2 * len(parts_by_task), 3.2), 1, len(parts_by_task), squeeze=False, sharey=False)
+    for ax, (name, parts) in zip(axes[0], parts_by_task.items()):
+        content, position = as_numpy(parts["content"], float), as_numpy(parts["position"], float)
+        ago = -hours_ago(len(position))
+        for row in content[:n_windows]:
+            ax.plot(ago, row - row.mean(), color="C0", lw=0.5, alpha=0.5)
+        ax.plot([], [], color="C0", lw=0.8, label=f"content $w\\cdot h_t$ ({n_windows} windows, centred)")
+        ax.plot(ago, position - position.mean(), color="C3", lw=2, label="position $w\\cdot p_t$ (centred)")
+        ax.set_xlabel("steps before the target")
+        ax.set_title(name, fontsize=10)
+        ax.legend(fontsize=7)
+    axes[0][0].set_ylabel("score part")
+    fig.tight_layout()
+    return fig
+
+
+def self_attention_map(weights, lag: int | None = None, title: str = "self-attention map of one test window"
+                       ) -> Figure:
+    """One window's T x T self-attention map (rows: queries, columns: keys), labelled in steps before
+    the target; with ``lag`` (steps before the target) that key's column is marked. weights (T, T)."""
+    w = as_weights(weights)
+    if w.ndim != 2 or w.shape[0] != w.shape[1]:
+        raise ValueError(f"weights must be a (T, T) map, got shape {w.shape}")
+    window = len(w)
+    if lag is not None and not 1 <= lag <= window:
+        raise ValueError(f"lag must be in [1, {window}] (steps before the target), got {lag}")
+    labels = [f"{a}" if a in (window, 1) or a % 6 == 0 else "" for a in hours_ago(window)]
+    fig, ax = new_figure((6.5, 5.2))
+    heatmap(w, x_labels=labels, y_labels=labels, title=title, xlabel="key: steps before the target",
+            ylabel="query: steps before the target", ax=ax, colorbar_label="attention weight")
+    if lag is not None:
+        ax.axvline(window - lag + 0.5, color="red", ls=":", lw=1.2, label=f"the window's lag ({lag})")
+        ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+# --- profiles and the window explorer ----------------------------------------------------------------
 
 def profile_figure(profiles, true_lags=(), title: str = "average attention by hours ago",
                    unit: str = "h", ax=None) -> Figure:
@@ -81,7 +261,7 @@ def window_view(history, truth, forecast, weights, unit: str = "", name: str = "
         peak = int(top_steps(w[i], 1)[0])
         caption = (f"Window {i}: forecast {forecast[i]:.2f}, truth {truth[i]:.2f} "
                    f"(error {forecast[i] - truth[i]:+.2f}{' ' + unit if unit else ''}). "
-                   f"Most attended step: {ago[peak]}{step_unit} ago, "
+                   f"Most attended step: {ago[peak]}{step_unit or ' steps'} ago, "
                    f"weight {w[i, peak]:.3f} = {w[i, peak] * window:.1f} x uniform 1/{window}; "
                    f"normalised entropy {entropy[i]:.3f}.")
         return fig, caption

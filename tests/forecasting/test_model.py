@@ -167,3 +167,75 @@ def test_self_attention_gap_forecaster_is_lstm_then_attention_then_head():
     torch.testing.assert_close(pred, model.head(F.scaled_dot_product_attention(q, k, v).mean(dim=1)))
     torch.testing.assert_close(model(x), pred)
     assert weights.shape == (4, 10, 10)
+
+
+def test_linear_encoder_states_hold_one_step_each():
+    from attn_helpers.forecasting.model import AttentionPoolingForecaster
+
+    torch.manual_seed(9)
+    model = AttentionPoolingForecaster(input_size=2, hidden_size=4, window=5, encoder="linear")
+    nn.init.normal_(model.position)
+    x = torch.randn(3, 5, 2)
+    states = model.states(x)
+    torch.testing.assert_close(states, model.embed(x) + model.position)
+    changed = x.clone()
+    changed[:, 1] += 1.0  # an earlier step changes only its own state (an LSTM's later states would move too)
+    moved = (model.states(changed) - states).abs().sum(dim=(0, 2))
+    assert moved[1] > 0 and torch.all(moved[[0, 2, 3, 4]] == 0)
+    assert not hasattr(model, "lstm")
+
+
+def test_score_parts_add_up_to_the_scores_behind_the_weights():
+    from attn_helpers.forecasting.model import AttentionPoolingForecaster
+
+    torch.manual_seed(10)
+    for model in (AttentionPoolingForecaster(3, 6, window=7), AttentionPoolingForecaster(3, 6),
+                  AttentionPoolingForecaster(3, 6, window=7, encoder="linear")):
+        if model.position is not None:
+            nn.init.normal_(model.position)
+        x = torch.randn(4, 7, 3)
+        parts = model.score_parts(x)
+        assert parts["content"].shape == (4, 7) and parts["position"].shape == (7,)
+        weights = torch.softmax(parts["content"] + parts["position"] + parts["bias"], dim=-1)
+        torch.testing.assert_close(weights, model.forward_with_weights(x)[1])
+        if model.position is None:
+            assert torch.all(parts["position"] == 0)
+        else:  # the position part is w . p_t: a learned bias per step, the same in every window
+            torch.testing.assert_close(parts["position"], model.position.detach() @ model.pool.score.weight[0].detach())
+
+
+def test_mlp_head_and_stacked_lstm_have_the_expected_parameter_count():
+    from attn_helpers.forecasting.model import AttentionPoolingForecaster
+
+    # 3 LSTM layers of 256 over 95 features, attention Linear(256, 1), head 256 -> 128 -> 64 -> 1
+    model = AttentionPoolingForecaster(95, 256, num_layers=3, head_hidden=(128, 64))
+    lstm = 4 * (256 * (95 + 256) + 2 * 256) + 2 * 4 * (256 * (256 + 256) + 2 * 256)
+    head = (256 * 128 + 128) + (128 * 64 + 64) + (64 + 1)
+    assert sum(p.numel() for p in model.lstm.parameters()) == lstm
+    assert sum(p.numel() for p in model.pool.parameters()) == 257
+    assert sum(p.numel() for p in model.parameters()) == lstm + 257 + head == 1_455_618
+    assert model(torch.randn(2, 48, 95)).shape == (2, 1)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"encoder": "gru"}, "encoder"),
+    ({"num_layers": 0}, "num_layers"),
+    ({"encoder": "linear", "num_layers": 2}, "num_layers"),
+])
+def test_forecaster_rejects_bad_encoders(kwargs, match):
+    from attn_helpers.forecasting.model import AttentionPoolingForecaster
+
+    with pytest.raises(ValueError, match=match):
+        AttentionPoolingForecaster(2, 4, **kwargs)
+
+
+def test_uniform_swap_turns_attention_pooling_into_mean_pooling():
+    from attn_helpers.attention import swap_weights
+    from attn_helpers.forecasting.model import AttentionPoolingForecaster
+
+    torch.manual_seed(11)
+    model = swap_weights(AttentionPoolingForecaster(2, 5))
+    x = torch.randn(3, 8, 2)
+    pred, weights = model.forward_with_weights(x)
+    torch.testing.assert_close(weights, torch.full((3, 8), 1 / 8))
+    torch.testing.assert_close(pred, model.head(model.lstm(x)[0].mean(dim=1)))
