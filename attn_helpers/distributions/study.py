@@ -341,6 +341,20 @@ def chosen_head_mass(model: torch.nn.Module, task: ForecastTask, keys: np.ndarra
             "test_mass": float(test[layer, head]), "test_by_head": test}
 
 
+@torch.no_grad()
+def prenorm_maps(model: TransformerForecaster, x: torch.Tensor) -> torch.Tensor:
+    """The maps a LayerNorm-first extraction reports: each layer's attention recomputed from its input
+    after the layer's first LayerNorm, although the layer normalises *after* attention (the source
+    study's mistake). x (batch, T) -> (batch, layers, heads, T, T); compare with ``forward_with_weights``."""
+    model.eval()
+    h = model.embed(x[..., None]) + model.positions
+    maps = []
+    for layer in model.layers:
+        maps.append(layer.self_attn(layer.norm1(h))[1])
+        h = layer(h)[0]
+    return torch.stack(maps, dim=1)
+
+
 # --- comparisons with intervals --------------------------------------------------------------------
 
 def ratio_with_interval(forecast_a, forecast_b, target, block: int = 20, seed: int = 0) -> dict:

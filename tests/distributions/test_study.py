@@ -154,3 +154,14 @@ def test_ratio_with_interval_averages_each_side_over_its_seeds_and_calls_ties():
     assert worse["verdict"] == "worse" and worse["ci_low"] > 1
     two_sided = st.ratio_with_interval(a[:2], a[1:], target)
     assert two_sided["ratio"] == pytest.approx(np.mean((a[:2] - target) ** 2) / np.mean((a[1:] - target) ** 2))
+
+
+def test_layernorm_first_extraction_reports_other_maps_than_the_model_uses():
+    task = small_task(dd.HeavyTailedAR1(), length=400)
+    model = st.build_model(task, "main", seed=0)
+    x = task.scaled("test")[0][:4]
+    wrong = st.prenorm_maps(model, x)
+    right = model.forward_with_weights(x)[1]
+    assert wrong.shape == right.shape == (4, 2, 4, 30, 30)
+    torch.testing.assert_close(wrong.sum(-1), torch.ones(4, 2, 4, 30))
+    assert (wrong - right).abs().max() > 1e-3
