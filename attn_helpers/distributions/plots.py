@@ -23,7 +23,7 @@ def architectures() -> Figure:
     fig, axes = plots.new_figure((10, 5.6), 1, 2)
     blue, green, orange, grey = "#cfe2f3", "#d9ead3", "#fce5cd", "#eeeeee"
     for ax, title in zip(axes, ("main: linear head on every position", "horizon queries: forecast through attention")):
-        ax.set_xlim(-3, 3)
+        ax.set_xlim(-3.4, 3.4)
         ax.set_ylim(-0.6, 8.4)
         ax.axis("off")
         ax.set_title(title, fontsize=10)
@@ -41,16 +41,18 @@ def architectures() -> Figure:
     _box(ax, 0, 7.6, "forecast (20 steps)", grey, width=3.0)
     for y0, y1 in ((4.2, 4.9), (5.5, 6.1), (6.7, 7.3)):
         _arrow(ax, 0, y0, 0, y1)
-    ax.text(2.75, 4.55, "residual paths: the window\ncan reach the head\nwithout attention", fontsize=7, ha="right",
+    ax.annotate("", xy=(-2.95, 4.95), xytext=(-2.95, 1.4),
+                arrowprops={"arrowstyle": "->", "ls": "--", "color": "dimgrey", "lw": 0.9})
+    ax.text(-3.1, 3.2, "residual paths: no attention needed", rotation=90, fontsize=7, ha="center", va="center",
             color="dimgrey")
     ax = axes[1]
     _box(ax, -0.9, 5.4, "read-out attention (weights: 'read')\n20 learned queries, ALiBi recency bias", green,
          width=3.9, height=0.8)
-    _box(ax, 2.1, 5.4, "query h:\nlearned + position T+h-1", blue, width=1.7, height=0.8)
+    _box(ax, 2.3, 5.4, "query h: learned\n+ position T+h-1", blue, width=1.8, height=0.8)
     _box(ax, -0.9, 6.6, "readout: Linear(64, 1) per query", orange, width=3.6)
     _box(ax, -0.9, 7.6, "forecast (20 steps)", grey, width=3.0)
     _arrow(ax, -0.4, 4.2, -0.6, 5.0)
-    _arrow(ax, 1.25, 5.4, 1.05, 5.4)
+    _arrow(ax, 1.35, 5.4, 1.1, 5.4)
     for y0, y1 in ((5.8, 6.3), (6.9, 7.3)):
         _arrow(ax, -0.9, y0, -0.9, y1)
     fig.tight_layout()

@@ -402,9 +402,12 @@ def train_run(task: ForecastTask, arch: str = "main", seed: int = 0, shuffle_tar
 
 def evaluate(run: Run, every: int = 3) -> Run:
     """Test forecasts of the trained model, of the same model with attention erased, and of the
-    untrained model; attention statistics of the trained and the untrained model (every k-th test window)."""
+    untrained model; attention statistics of the trained and the untrained model (every k-th test
+    window). A shuffled-target control gets its attention statistics only."""
+    run.stats = attention_stats(run.model, run.task, every=every)
+    if run.shuffled:
+        return run
     run.forecasts = {"model": forecast(run.model, run.task), "erased": erased_forecast(run.model, run.task),
                      "init": forecast(run.init, run.task)}
-    run.stats = attention_stats(run.model, run.task, every=every)
     run.init_stats = attention_stats(run.init, run.task, every=every)
     return run

@@ -91,6 +91,8 @@ def test_training_leaves_its_start_on_a_learnable_series_and_the_shuffled_contro
     assert history.val_loss[0] > min(history.val_loss[1:]) and history.left_start
     run = st.train_run(task, "main", seed=0, epochs=2, shuffle_targets=True)
     assert run.shuffled and run.history.epochs_run == 2
+    st.evaluate(run, every=5)
+    assert run.stats["entropy"].ndim == 3 and not run.forecasts and not run.init_stats  # statistics only
     init = st.build_model(task, "main", seed=0)
     for (name, a), b in zip(init.state_dict().items(), run.init.state_dict().values()):
         assert torch.equal(a, b), name  # the untrained twin is the same initialisation
