@@ -8,10 +8,13 @@ hidden parts (regimes, jump times, outlier positions, volatility) for the analys
 knows it, else ``None``; ``oracle_forecast`` is the forecast that attains it.
 """
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import ClassVar
 
 import numpy as np
+import torch
+
+from ..data import WindowData, make_windows
 
 BURN_IN = 500  # steps dropped at the start of recursive processes so that they start in their stationary regime
 
@@ -38,7 +41,7 @@ def _check_range(name: str, value: float, low: float, high: float, low_open=True
 class SeriesGenerator:
     """Base class: ``sample(length, seed) -> (length,)``; subclasses implement ``_generate``."""
 
-    stationary: ClassVar[bool] = True  # whether a global (train-fitted) z-score suits it
+    stationary: ClassVar[bool] = True  # whether the process is stationary (groups the generators; scaling is the same)
     seasonal_period: ClassVar[int | None] = None  # period for the seasonal-naive baseline
 
     @property
@@ -140,6 +143,14 @@ class GARCH11(SeriesGenerator):
 
     def oracle_forecast(self, series, info, targets_at):
         return np.zeros(targets_at.shape)
+
+    def variance_forecast(self, info: dict, targets_at: np.ndarray) -> np.ndarray:
+        """``E[r_{t+h}^2 | past] = v + (alpha + beta)^(h-1) (s_{t+1}^2 - v)``, v the unconditional variance
+        (s_{t+1} is known at t): targets_at (n, horizon) -> (n, horizon)."""
+        next_var = np.asarray(info["volatility"])[targets_at[:, :1]] ** 2
+        h = targets_at - targets_at[:, :1]
+        v = self.unconditional_variance
+        return v + (self.alpha + self.beta) ** h * (next_var - v)
 
 
 @dataclass(frozen=True)
@@ -360,11 +371,60 @@ class OneOverFNoise(SeriesGenerator):
         return (x - x.mean()) / x.std(), {}
 
 
+@dataclass(frozen=True)
+class SeasonalAR(SeriesGenerator):
+    """Sparse seasonal AR: ``x_t = phi x_{t-period} + noise_sd e_t``, e ~ N(0, 1): the positive control.
+
+    For every step h <= period ahead, the best forecast is ``phi x_{t+h-period}``: it depends on one
+    known input step, so the right attention is known (:meth:`relevant_keys`).
+    """
+
+    period: int = 24
+    phi: float = 0.9
+    noise_sd: float = 1.0
+
+    def __post_init__(self):
+        if not isinstance(self.period, int) or self.period < 1:
+            raise ValueError(f"period must be an int >= 1, got {self.period!r}")
+        _check_range("phi", self.phi, -1.0, 1.0)
+        _check_range("noise_sd", self.noise_sd, 0.0, math.inf)
+
+    @property
+    def seasonal_period(self) -> int:
+        return self.period
+
+    def _generate(self, length, rng):
+        burn_in = max(BURN_IN, 50 * self.period)
+        noise = self.noise_sd * rng.standard_normal(length + burn_in)
+        x = np.zeros(len(noise))
+        for t in range(self.period, len(x)):
+            x[t] = self.phi * x[t - self.period] + noise[t]
+        return x[burn_in:], {}
+
+    def relevant_keys(self, input_len: int, horizon: int) -> np.ndarray:
+        """Input index (0 = oldest of ``input_len``) that the best forecast of step h = 1..horizon reads:
+        (horizon,), ``input_len - period + h - 1``. Needs horizon <= period <= input_len."""
+        if not horizon <= self.period <= input_len:
+            raise ValueError(f"period must be in [horizon, input_len] = [{horizon}, {input_len}] so that every "
+                             f"step's relevant input lies in the window, got {self.period}")
+        return input_len - self.period + np.arange(horizon)
+
+    def expected_mse(self, horizon):
+        if horizon > self.period:
+            raise ValueError(f"horizon must be <= period = {self.period}, got {horizon}")
+        return np.full(horizon, self.noise_sd**2)
+
+    def oracle_forecast(self, series, info, targets_at):
+        return self.phi * np.asarray(series)[targets_at - self.period]
+
+
 GENERATORS: dict[str, SeriesGenerator] = {
     g.name: g for g in (HeavyTailedAR1(), GARCH11(), JumpDiffusion(), RegimeSwitching(), TrendBreaks(),
                         RandomWalk(), SeasonTrendOutliers(), MultiSeasonality(), OneOverFNoise())
 }
 """The nine generators with the parameters used in Chapter 5, by name."""
+POSITIVE_CONTROL = SeasonalAR()
+"""The series whose best forecast reads known input steps."""
 
 
 def periodogram(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -385,3 +445,123 @@ def spectral_slope(series: np.ndarray, f_min: float = 0.0, f_max: float = 0.5) -
     if keep.sum() < 3:
         raise ValueError(f"fewer than 3 frequencies lie in ({f_min}, {f_max}]; use a longer series or a wider band")
     return float(np.polyfit(np.log(freqs[keep]), np.log(power[keep]), 1)[0])
+
+
+@dataclass(frozen=True)
+class InstanceNormaliser:
+    """Per-window scaling, like RevIN without its learnt affine part: each window minus its own mean,
+    divided by its own standard deviation; forecasts are mapped back with the same two numbers.
+
+    Nothing is fitted, and nothing is taken from the targets: the statistics come from the inputs of
+    the window alone. Used as the ``normaliser`` of a core :class:`WindowData`.
+    """
+
+    center: str = "instance"
+    min_scale: float = 1e-8  # a constant window is divided by this instead of 0
+
+    def offsets(self, inputs: np.ndarray) -> np.ndarray:
+        """Each window's mean: (n, window) -> (n, 1)."""
+        return np.asarray(inputs, dtype=float).mean(1, keepdims=True)
+
+    def scales(self, inputs: np.ndarray) -> np.ndarray:
+        """Each window's standard deviation: (n, window) -> (n, 1)."""
+        return np.maximum(np.asarray(inputs, dtype=float).std(1, keepdims=True), self.min_scale)
+
+    def transform(self, inputs: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """Scale ``values`` (default: the inputs) with the statistics of ``inputs`` (n, window)."""
+        values = inputs if values is None else values
+        return (np.asarray(values, dtype=float) - self.offsets(inputs)) / self.scales(inputs)
+
+    def inverse(self, scaled: np.ndarray, inputs: np.ndarray) -> np.ndarray:
+        """Model-unit forecasts (n, horizon) back to raw units, given the raw input windows (n, window)."""
+        return np.asarray(scaled, dtype=float) * self.scales(inputs) + self.offsets(inputs)
+
+
+def window_series(series: np.ndarray, window: int = 100, horizon: int = 20,
+                  fractions: tuple[float, float, float] = (0.7, 0.1, 0.2),
+                  strides: tuple[int, int, int] = (1, 1, 1)) -> WindowData:
+    """The core windowing (split in time order, window each part) with the per-window scaling above."""
+    return replace(make_windows(series, window, horizon, fractions, strides=strides), normaliser=InstanceNormaliser())
+
+
+TARGETS = ("value", "square")
+
+
+@dataclass(frozen=True)
+class ForecastTask:
+    """One forecasting task: a generator's sample cut into windows, and what is forecast.
+
+    ``target="value"``: the next ``horizon`` values. ``target="square"``: their squares (for returns,
+    the volatility), scaled by the square of each window's scale and not centred. ``info`` holds the
+    generator's hidden parts, each (length,).
+    """
+
+    name: str
+    generator: SeriesGenerator
+    data: WindowData
+    info: dict
+    target: str = "value"
+
+    def __post_init__(self):
+        if self.target not in TARGETS:
+            raise ValueError(f"target must be one of {TARGETS}, got {self.target!r}")
+
+    @property
+    def input_len(self) -> int:
+        return self.data.inputs["train"].shape[1]
+
+    @property
+    def horizon(self) -> int:
+        return self.data.targets["train"].shape[1]
+
+    def inputs(self, split: str) -> np.ndarray:
+        """Raw input windows in the units of the target (squared for ``square``): (n, window)."""
+        x = self.data.inputs[split]
+        return x**2 if self.target == "square" else x
+
+    def targets(self, split: str) -> np.ndarray:
+        """What is forecast, raw units: (n, horizon)."""
+        y = self.data.targets[split]
+        return y**2 if self.target == "square" else y
+
+    def targets_at(self, split: str) -> np.ndarray:
+        """Index in the series of every target: (n, horizon)."""
+        return self.data.first_target[split][:, None] + np.arange(self.horizon)[None, :]
+
+    def scaled(self, split: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """Model inputs (n, window) and targets (n, horizon), float32."""
+        if self.target == "value":
+            return self.data.scaled(split)
+        x = self.data.inputs[split]
+        scale = self.data.normaliser.scales(x)
+        return (torch.tensor(self.data.normaliser.transform(x), dtype=torch.float32),
+                torch.tensor(self.targets(split) / scale**2, dtype=torch.float32))
+
+    def to_original(self, scaled_forecast, split: str) -> np.ndarray:
+        """Model-unit forecasts (n, horizon) of a split back to raw units."""
+        scaled_forecast = np.asarray(scaled_forecast, dtype=float)
+        if self.target == "value":
+            return self.data.to_original(scaled_forecast, split)
+        return scaled_forecast * self.data.normaliser.scales(self.data.inputs[split]) ** 2
+
+
+def make_task(generator: SeriesGenerator, length: int, seed: int, target: str = "value", name: str | None = None,
+              window: int = 100, horizon: int = 20, fractions: tuple[float, float, float] = (0.7, 0.1, 0.2),
+              strides: tuple[int, int, int] = (1, 1, 1)) -> ForecastTask:
+    """Sample ``generator`` (``length`` values, ``seed``) and cut it into scaled windows."""
+    series, info = generator.sample_with_info(length, seed)
+    return ForecastTask(name or generator.name, generator, window_series(series, window, horizon, fractions, strides),
+                        info, target)
+
+
+def study_tasks(length: int, seed: int = 0, strides: tuple[int, int, int] = (3, 2, 2),
+                window: int = 100, horizon: int = 20) -> dict[str, ForecastTask]:
+    """The chapter's eleven tasks on one sample each: the nine generators' next values, the squared
+    GARCH returns (volatility) of the same sample, and the positive control."""
+    tasks = {name: make_task(gen, length, seed, window=window, horizon=horizon, strides=strides)
+             for name, gen in GENERATORS.items()}
+    garch = tasks["GARCH11"]
+    tasks["GARCH11Volatility"] = ForecastTask("GARCH11Volatility", garch.generator, garch.data, garch.info, "square")
+    tasks["PositiveControl"] = make_task(POSITIVE_CONTROL, length, seed, name="PositiveControl", window=window,
+                                         horizon=horizon, strides=strides)
+    return tasks

@@ -170,3 +170,64 @@ def test_oracle_forecast_attains_the_expected_mse(name):
 def test_bad_parameters_raise_a_clear_value_error(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_seasonal_ar_best_forecast_reads_one_known_input_per_step():
+    gen = g.SeasonalAR(period=6, phi=0.8)
+    x = gen.sample(60000, seed=0)
+    assert abs(autocorrelation(x, 6) - 0.8) < 0.02 and abs(autocorrelation(x, 1)) < 0.02
+    keys = gen.relevant_keys(input_len=10, horizon=4)
+    np.testing.assert_array_equal(keys, [4, 5, 6, 7])  # step h reads x_{t+h-6}, t = input 9
+    targets_at = np.arange(100, 59990, 7)[:, None] + np.arange(4)[None, :]
+    window_start = targets_at[:, :1] - 10
+    np.testing.assert_array_equal(gen.oracle_forecast(x, {}, targets_at), 0.8 * x[window_start + keys])
+    realised = np.mean((x[targets_at] - gen.oracle_forecast(x, {}, targets_at)) ** 2)
+    assert realised == pytest.approx(gen.expected_mse(4).mean(), rel=0.05)
+    with pytest.raises(ValueError, match="period must be in"):
+        gen.relevant_keys(input_len=10, horizon=7)
+    with pytest.raises(ValueError, match="phi must be in"):
+        g.SeasonalAR(phi=1.0)
+
+
+def test_garch_variance_forecast_is_the_conditional_mean_of_the_squared_returns():
+    gen = g.GARCH11()
+    r, info = gen.sample_with_info(200000, seed=0)
+    targets_at = np.arange(10, 199980, 3)[:, None] + np.arange(5)[None, :]
+    forecast = gen.variance_forecast(info, targets_at)
+    np.testing.assert_allclose(forecast[:, 0], info["volatility"][targets_at[:, 0]] ** 2)
+    # unbiased at every step, and better than the unconditional variance
+    np.testing.assert_allclose((r[targets_at] ** 2 - forecast).mean(0), 0, atol=0.02)
+    unconditional = np.mean((r[targets_at] ** 2 - gen.unconditional_variance) ** 2)
+    assert np.mean((r[targets_at] ** 2 - forecast) ** 2) < unconditional
+
+
+def test_instance_normaliser_scales_each_window_by_its_own_inputs_and_inverts():
+    rng = np.random.default_rng(0)
+    inputs = rng.normal(5.0, 3.0, (4, 20))
+    targets = rng.normal(5.0, 3.0, (4, 3))
+    norm = g.InstanceNormaliser()
+    scaled = norm.transform(inputs)
+    np.testing.assert_allclose(scaled.mean(1), 0, atol=1e-12)
+    np.testing.assert_allclose(scaled.std(1), 1)
+    np.testing.assert_allclose(norm.inverse(norm.transform(inputs, targets), inputs), targets)
+    # the targets never enter the statistics
+    np.testing.assert_allclose(norm.transform(inputs, targets + 100)[:, 0] - norm.transform(inputs, targets)[:, 0],
+                               100 / inputs.std(1))
+    assert np.all(np.isfinite(norm.transform(np.ones((2, 5)))))
+
+
+def test_forecast_task_windows_scales_and_maps_back_values_and_squares():
+    series_gen = g.GARCH11()
+    task = g.make_task(series_gen, 800, seed=0, window=30, horizon=5, strides=(2, 1, 1))
+    x, y = task.scaled("train")
+    assert x.shape == (len(task.inputs("train")), 30) and y.shape[1] == 5
+    np.testing.assert_allclose(task.to_original(y.numpy(), "train"), task.targets("train"), rtol=1e-5, atol=1e-5)
+    squares = g.ForecastTask("vol", series_gen, task.data, task.info, target="square")
+    xs, ys = squares.scaled("test")
+    np.testing.assert_allclose(xs, task.scaled("test")[0])  # the same inputs
+    np.testing.assert_allclose(squares.targets("test"), task.targets("test") ** 2)
+    np.testing.assert_allclose(squares.to_original(ys.numpy(), "test"), squares.targets("test"), rtol=1e-5, atol=1e-6)
+    assert np.all(ys.numpy() >= 0)
+    np.testing.assert_array_equal(task.targets_at("test")[:, 0], task.data.first_target["test"])
+    with pytest.raises(ValueError, match="target must be one of"):
+        g.ForecastTask("x", series_gen, task.data, task.info, target="log")

@@ -80,13 +80,43 @@ def test_key_mass_ratio_reads_attention_on_marked_keys_against_uniform():
     assert np.isnan(ratio[0]) and ratio[1] == pytest.approx(T)
 
 
-def test_summarize_and_input_checks():
-    s = am.summarize(np.stack([UNIFORM, UNIFORM]))
-    assert s == pytest.approx({"entropy": 1.0, "gini": 0.0, "local_strength": 1.0, "vertical_stripe": 1.0,
-                               "focused_rows": 0.0})
+def test_summarize_gives_the_five_source_metrics_per_map():
+    s = am.summarize(np.stack([UNIFORM, STRIPE]))
+    assert set(s) == {"entropy", "gini", "diagonal", "vertical", "horizontal"}
+    assert [s[k][0] for k in ("entropy", "gini", "diagonal", "vertical", "horizontal")] == \
+        pytest.approx([1.0, 0.0, 1.0, 1.0, 0.0])
+    assert s["vertical"][1] == pytest.approx(T) and s["horizontal"][1] == 1.0 and s["entropy"][1] == pytest.approx(0)
+
+
+def test_rectangular_maps_need_query_positions():
+    # 2 queries at positions 8 and 9 (after the 8 keys), each on the key 3 steps back
+    maps = np.zeros((2, T))
+    maps[0, 5], maps[1, 6] = 1.0, 1.0
+    lags, profile = am.lag_profile(maps, query_positions=[8, 9])
+    assert lags[0] == 1 and lags[-1] == 9 and lags[np.argmax(profile)] == 3
+    assert profile[lags == 3] == pytest.approx(1.0)  # both pairs at lag 3 carry weight 1
+    lags, profile = am.lag_profile(np.full((2, T), 1 / T), query_positions=[8, 9])
+    np.testing.assert_allclose(profile, 1 / T)
+    assert am.local_strength(maps, width=3, query_positions=[8, 9]) == pytest.approx(2 / (3 + 2) * T / 1)
+    with pytest.raises(ValueError, match="give query_positions"):
+        am.lag_profile(np.full((3, 4), 0.25))
+    with pytest.raises(ValueError, match="query_positions must have shape"):
+        am.lag_profile(maps, query_positions=[1, 2, 3])
+
+
+def test_key_mass_is_the_marked_share_for_a_uniform_map():
+    keys = np.zeros(T, bool)
+    keys[[2, 5]] = True
+    assert am.key_mass(UNIFORM, keys) == pytest.approx(2 / T)
+    assert am.key_mass(STRIPE, keys) == 0.0
+    per_query = np.eye(T, dtype=bool)  # each query its own key
+    assert am.key_mass(DIAGONAL, per_query) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="do not broadcast"):
+        am.key_mass(UNIFORM, np.ones(3, bool))
+
+
+def test_input_checks():
     with pytest.raises(ValueError, match="every row must sum to 1"):
         am.row_entropy(UNIFORM * 2)
     with pytest.raises(ValueError, match="shape"):
         am.gini(np.ones(4) / 4)
-    with pytest.raises(ValueError, match="square"):
-        am.lag_profile(np.full((3, 4), 0.25))
