@@ -9,6 +9,7 @@ For every notebook in notebooks/:
   committed output is the "This chapter ran in N s" line;
 - every figure in the committed outputs is stored as an image, not only as '<Figure size ...>' text;
 - every widget shown in the committed outputs has its state stored, so it renders on the static page;
+- every glue key is recorded once (the book build treats a duplicate as an error);
 - no glued float carries more than 7 significant digits, and no output prints a float's full repr
   (their last digits differ between machines: numpy's BLAS picks its kernels by CPU).
 """
@@ -110,6 +111,25 @@ def test_glued_floats_are_stored_at_reader_precision(any_nb):
     for i, cell in enumerate(_code_cells(any_nb)):
         found = long_floats(cell.get("outputs", []), glued_only=True, limit=MAX_GLUED_DIGITS)
         assert not found, f"code cell {i} glues {found[0]}: more than {MAX_GLUED_DIGITS} significant digits"
+
+
+def glue_keys(nb: dict) -> list[str]:
+    """The names of every glued output, in order, as myst-nb reads them."""
+    return [o["metadata"]["scrapbook"]["name"] for c in _code_cells(nb) for o in c.get("outputs", [])
+            if "scrapbook" in o.get("metadata", {})]
+
+
+def test_glue_key_check_finds_a_duplicate():
+    record = lambda name: {"output_type": "display_data", "metadata": {"scrapbook": {"name": name}}}  # noqa: E731
+    nb = {"cells": [{"cell_type": "code", "source": "x", "outputs": [record("a"), record("b")]},
+                    {"cell_type": "code", "source": "y", "outputs": [record("a")]}]}
+    assert glue_keys(nb) == ["a", "b", "a"]
+
+
+def test_every_glue_key_is_recorded_once(any_nb):
+    keys = glue_keys(any_nb)
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    assert not duplicates, f"glued more than once: {duplicates}"
 
 
 def test_no_output_prints_a_full_precision_float(any_nb):
