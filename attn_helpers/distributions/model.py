@@ -100,7 +100,31 @@ def _check_input(x: torch.Tensor, input_len: int) -> None:
         raise ValueError(f"x must have shape (batch, {input_len}), got {tuple(x.shape)}")
 
 
-class TransformerForecaster(nn.Module):
+class Encoder(nn.Module):
+    """What both forecasters share: each value embedded by a linear map, plus the sine/cosine code of
+    its position (``n_positions`` codes are kept), then ``n_layers`` post-norm encoder layers."""
+
+    def __init__(self, input_len: int, horizon: int, n_positions: int, d_model: int, n_heads: int,
+                 n_layers: int, d_ff: int, dropout: float):
+        super().__init__()
+        _check_config(input_len, horizon, d_model, n_heads, n_layers, d_ff, dropout)
+        self.input_len, self.horizon = input_len, horizon
+        self.embed = nn.Linear(1, d_model)
+        self.register_buffer("positions", sinusoidal_positions(n_positions, d_model))
+        self.layers = nn.ModuleList(EncoderLayer(d_model, n_heads, d_ff, dropout) for _ in range(n_layers))
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x (batch, T) -> states (batch, T, d_model), weights (batch, layers, heads, T, T)."""
+        _check_input(x, self.input_len)
+        h = self.embed(x[..., None]) + self.positions[:self.input_len]  # (batch, T, d_model)
+        maps = []
+        for layer in self.layers:
+            h, weights = layer(h)  # weights (batch, heads, T, T)
+            maps.append(weights)
+        return h, torch.stack(maps, dim=1)
+
+
+class TransformerForecaster(Encoder):
     """A window of past values -> the next ``horizon`` values: x (batch, input_len) -> (batch, horizon).
 
     Each value is embedded by a linear map, a sine/cosine position code is added, ``n_layers``
@@ -112,12 +136,7 @@ class TransformerForecaster(nn.Module):
 
     def __init__(self, input_len: int = 100, horizon: int = 20, d_model: int = 64, n_heads: int = 4,
                  n_layers: int = 2, d_ff: int = 256, dropout: float = 0.1):
-        super().__init__()
-        _check_config(input_len, horizon, d_model, n_heads, n_layers, d_ff, dropout)
-        self.input_len, self.horizon = input_len, horizon
-        self.embed = nn.Linear(1, d_model)
-        self.register_buffer("positions", sinusoidal_positions(input_len, d_model))
-        self.layers = nn.ModuleList(EncoderLayer(d_model, n_heads, d_ff, dropout) for _ in range(n_layers))
+        super().__init__(input_len, horizon, input_len, d_model, n_heads, n_layers, d_ff, dropout)
         self.readout = nn.Linear(d_model, 1)
         self.head = nn.Linear(input_len, horizon)
         nn.init.zeros_(self.head.weight)
@@ -125,14 +144,9 @@ class TransformerForecaster(nn.Module):
 
     def forward_with_weights(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """x (batch, T) -> forecast (batch, horizon), weights (batch, layers, heads, T, T)."""
-        _check_input(x, self.input_len)
-        h = self.embed(x[..., None]) + self.positions  # (batch, T, d_model)
-        maps = []
-        for layer in self.layers:
-            h, weights = layer(h)  # weights (batch, heads, T, T)
-            maps.append(weights)
+        h, maps = self.encode(x)  # (batch, T, d_model), (batch, layers, heads, T, T)
         forecast = self.head(self.readout(h).squeeze(-1))  # (batch, T) -> (batch, horizon)
-        return forecast, torch.stack(maps, dim=1)
+        return forecast, maps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x (batch, T) -> forecast (batch, horizon)."""
@@ -147,7 +161,7 @@ def alibi_bias(n_heads: int, query_positions: torch.Tensor, n_keys: int) -> torc
     return -slopes[:, None, None] * lag
 
 
-class HorizonQueryForecaster(nn.Module):
+class HorizonQueryForecaster(Encoder):
     """The same encoder, but the forecast must pass through attention: x (batch, T) -> (batch, horizon).
 
     After the encoder, one attention layer reads the forecast out: ``horizon`` learned queries, query h
@@ -160,12 +174,7 @@ class HorizonQueryForecaster(nn.Module):
 
     def __init__(self, input_len: int = 100, horizon: int = 20, d_model: int = 64, n_heads: int = 4,
                  n_layers: int = 2, d_ff: int = 256, dropout: float = 0.1):
-        super().__init__()
-        _check_config(input_len, horizon, d_model, n_heads, n_layers, d_ff, dropout)
-        self.input_len, self.horizon = input_len, horizon
-        self.embed = nn.Linear(1, d_model)
-        self.register_buffer("positions", sinusoidal_positions(input_len + horizon, d_model))
-        self.layers = nn.ModuleList(EncoderLayer(d_model, n_heads, d_ff, dropout) for _ in range(n_layers))
+        super().__init__(input_len, horizon, input_len + horizon, d_model, n_heads, n_layers, d_ff, dropout)
         self.queries = nn.Parameter(torch.randn(horizon, d_model))
         self.register_buffer("recency", alibi_bias(n_heads, input_len + torch.arange(horizon), input_len))
         self.read_attn = MultiHeadAttention(d_model, n_heads, dropout)
@@ -174,10 +183,7 @@ class HorizonQueryForecaster(nn.Module):
     def forward_with_weights(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """x (batch, T) -> forecast (batch, horizon), weights (batch, 1, heads, horizon, T): the maps of
         the read-out attention (query h, input step)."""
-        _check_input(x, self.input_len)
-        h = self.embed(x[..., None]) + self.positions[:self.input_len]  # (batch, T, d_model)
-        for layer in self.layers:
-            h = layer(h)[0]
+        h = self.encode(x)[0]  # (batch, T, d_model)
         queries = (self.queries + self.positions[self.input_len:]).expand(len(x), -1, -1)  # (batch, horizon, d_model)
         read, weights = self.read_attn(queries, h, self.recency)  # (batch, horizon, d_model), (b, heads, horizon, T)
         return self.readout(read).squeeze(-1), weights[:, None]
