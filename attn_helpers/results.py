@@ -38,12 +38,14 @@ def load_metrics(stem: str, results_dir: str | os.PathLike = ".") -> dict[str, f
 
 
 def metrics_table(metrics: dict[str, float]) -> pd.DataFrame:
-    """The chapter's headline numbers as a one-column table (shown on the page).
+    """The chapter's headline numbers as a one-column table (shown on the page), at the 6 significant
+    digits of the metrics file: the last digits of a float differ between machines.
 
     pandas shows only the first and last rows of a frame longer than ``display.max_rows`` (60);
     the limit is raised to the table's length so that every metric is on the page.
     """
-    frame = pd.DataFrame({"value": [metrics[k] for k in sorted(metrics)]}, index=sorted(metrics))
+    shown = [v if isinstance(v, int) else significant(v) for v in (metrics[k] for k in sorted(metrics))]
+    frame = pd.DataFrame({"value": shown}, index=sorted(metrics))
     frame.index.name = "metric"
     if len(frame) > (pd.get_option("display.max_rows") or len(frame)):
         pd.set_option("display.max_rows", len(frame))

@@ -27,6 +27,12 @@ def test_metrics_table_is_sorted_and_the_runtime_is_kept_to_a_tenth_of_a_second(
     assert json.loads(path.read_text())["seconds"] == 12.3
 
 
+def test_metrics_table_shows_the_six_digits_of_the_metrics_file(tmp_path):
+    metrics = {"ratio": 1.0809705123, "near_a_boundary": 1.0809704987, "count": 1455618}
+    table = results.metrics_table(metrics)
+    stored = json.loads(results.save_metrics("demo", metrics, tmp_path).read_text())
+    assert table["value"].to_dict() == stored == {"count": 1455618, "near_a_boundary": 1.08097, "ratio": 1.08097}
+
 
 def test_long_metrics_table_is_not_truncated():
     metrics = {f"metric_{i:03d}": float(i) for i in range(150)}
